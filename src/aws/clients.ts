@@ -1,0 +1,59 @@
+import http from 'node:http';
+import https from 'node:https';
+import { RedshiftClient } from '@aws-sdk/client-redshift';
+import { STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Config } from '../config';
+import { createAssumedRoleCredentials, type AssumedRoleOptions } from './assumed-role-credentials';
+
+type AwsConfig = Config['aws'];
+
+/**
+ * The HTTP handler shared by the SDK clients: keep-alive sockets up to a bound, and connect and
+ * per-attempt timeouts that really abort the attempt (the SDK only warns on a request timeout
+ * unless throwOnRequestTimeout is set), so that retries can happen within the overall deadline.
+ */
+export function createRequestHandler(aws: AwsConfig): NodeHttpHandler {
+  const agentOptions = { keepAlive: true, maxSockets: aws.maxSockets };
+  return new NodeHttpHandler({
+    connectionTimeout: aws.connectTimeoutMs,
+    requestTimeout: aws.attemptTimeoutMs,
+    throwOnRequestTimeout: true,
+    httpAgent: new http.Agent(agentOptions),
+    httpsAgent: new https.Agent(agentOptions),
+  });
+}
+
+/** The STS client that assumes the role, itself signed with the default provider chain. */
+export function createStsClient(aws: AwsConfig, requestHandler: NodeHttpHandler): STSClient {
+  return new STSClient({
+    region: aws.region,
+    endpoint: aws.stsEndpoint,
+    maxAttempts: aws.maxAttempts,
+    requestHandler,
+  });
+}
+
+/** The one Redshift client of the process, signed with the assumed role's credentials. */
+export function createRedshiftClient(
+  aws: AwsConfig,
+  requestHandler: NodeHttpHandler,
+  sts: STSClient,
+  onAssumed?: AssumedRoleOptions['onAssumed'],
+): RedshiftClient {
+  return new RedshiftClient({
+    region: aws.region,
+    endpoint: aws.redshiftEndpoint,
+    maxAttempts: aws.maxAttempts,
+    retryMode: 'standard',
+    requestHandler,
+    credentials: createAssumedRoleCredentials({
+      sts,
+      roleArn: aws.roleArn,
+      externalId: aws.roleExternalId,
+      sessionName: aws.roleSessionName,
+      durationSeconds: aws.roleDurationSeconds,
+      onAssumed,
+    }),
+  });
+}

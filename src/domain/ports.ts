@@ -1,0 +1,17 @@
+import type { RegistrationStatus } from '../contract';
+import type { NamespaceTarget } from './namespace-target';
+
+export interface NamespaceRegistrationCommand {
+  readonly target: NamespaceTarget;
+  /** `DataCatalog/<account id>`; the AWS API takes exactly one. */
+  readonly consumerIdentifier: string;
+}
+
+/** Where registrations are carried out: Redshift, in production. */
+export interface NamespaceRegistry {
+  /**
+   * @throws UpstreamError subclasses (ClusterNotFoundError, InvalidNamespaceError, ...) for every
+   * way the upstream call can fail.
+   */
+  register(command: NamespaceRegistrationCommand): Promise<RegistrationStatus>;
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+/** A JSON Schema object of the contract, as far as the gateway reads it. */
+export interface SchemaObject {
+  readonly $ref?: string;
+  readonly type?: string;
+  readonly properties?: Readonly<Record<string, SchemaObject>>;
+  readonly items?: SchemaObject;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly 'x-tagged-union'?: boolean;
+  readonly 'x-pattern-message'?: string;
+}
+
+export interface Contract {
+  /** The parsed OpenAPI document. Treat as read-only. */
+  readonly document: Readonly<Record<string, unknown>>;
+  /** The schema of the JSON body of `method path`, with `$ref`s followed. */
+  requestBodySchema(method: string, path: string): SchemaObject | undefined;
+  /** The schema that applies at `pointer` (RFC 6901 segments) inside `root`, with `$ref`s followed. */
+  schemaAt(root: SchemaObject, segments: readonly string[]): SchemaObject | undefined;
+}
+
+export const CONTRACT_PATH = `${__dirname}/../../openapi/gateway.yaml`;
+
+/** Reads the OpenAPI contract, the single source of validation, docs and types. */
+export function loadContract(path: string = CONTRACT_PATH): Contract {
+  const document = parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+
+  const resolve = (schema: SchemaObject | undefined): SchemaObject | undefined => {
+    let current = schema;
+    for (let depth = 0; current?.$ref !== undefined && depth < 32; depth += 1) {
+      current = atPointer(document, current.$ref) as SchemaObject | undefined;
+    }
+    return current;
+  };
+
+  return {
+    document,
+    requestBodySchema(method, path) {
+      const operation = atPointer(document, `#/paths/${escape(path)}/${method.toLowerCase()}`) as
+        { requestBody?: { content?: Record<string, { schema?: SchemaObject }> } } | undefined;
+      return resolve(operation?.requestBody?.content?.['application/json']?.schema);
+    },
+    schemaAt(root, segments) {
+      let schema = resolve(root);
+      for (const segment of segments) {
+        if (schema === undefined) return undefined;
+        schema = resolve(/^\d+$/.test(segment) && schema.items ? schema.items : schema.properties?.[segment]);
+      }
+      return schema;
+    },
+  };
+}
+
+function escape(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+function atPointer(document: unknown, ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
+  let node: unknown = document;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}

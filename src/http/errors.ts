@@ -1,0 +1,35 @@
+import type { FieldError } from '../contract';
+
+/** Errors of the HTTP edge itself: the request is refused before any use case runs. */
+export abstract class HttpEdgeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class RequestValidationError extends HttpEdgeError {
+  constructor(
+    message: string,
+    readonly fieldErrors: readonly FieldError[],
+  ) {
+    super(message);
+  }
+}
+
+export class UnauthorizedError extends HttpEdgeError {}
+
+export class RouteNotFoundError extends HttpEdgeError {}
+
+export class MethodNotAllowedError extends HttpEdgeError {
+  constructor(
+    message: string,
+    readonly allow: string,
+  ) {
+    super(message);
+  }
+}
+
+export class PayloadTooLargeError extends HttpEdgeError {}
+
+export class UnsupportedMediaTypeError extends HttpEdgeError {}

@@ -1,0 +1,11 @@
+// What the middleware leave on res.locals for later middleware and the access log.
+declare module 'express-serve-static-core' {
+  interface Locals {
+    /** The authenticated caller's name. */
+    caller?: string;
+    /** The AWS error code behind a failed answer, for the access log. */
+    upstreamCode?: string;
+  }
+}
+
+export {};

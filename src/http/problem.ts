@@ -1,0 +1,91 @@
+import type { Problem } from '../contract';
+import {
+  ClusterNotFoundError,
+  InvalidClusterStateError,
+  InvalidNamespaceError,
+  UpstreamError,
+  UpstreamRejectedError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+} from '../domain/errors';
+import {
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  RequestValidationError,
+  RouteNotFoundError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+} from './errors';
+
+interface ProblemSpec {
+  readonly status: number;
+  readonly slug: string;
+  readonly title: string;
+}
+
+/** A problem ready to send: status, extra headers and the RFC 9457 body. */
+export interface ProblemAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Problem;
+}
+
+// Seconds a caller should wait after a 503: long enough for throttling to ease, short enough for CI jobs.
+export const RETRY_AFTER_SECONDS = 5;
+
+// The one table from error to problem (DESIGN.md, "Errors"). Adding a case: one row here, one test.
+const table = new Map<abstract new (...args: never[]) => Error, ProblemSpec>([
+  [RequestValidationError, { status: 400, slug: 'validation-failed', title: 'Request validation failed' }],
+  [InvalidNamespaceError, { status: 400, slug: 'invalid-namespace', title: 'Invalid namespace' }],
+  [UnauthorizedError, { status: 401, slug: 'unauthorized', title: 'Unauthorized' }],
+  [ClusterNotFoundError, { status: 404, slug: 'cluster-not-found', title: 'Cluster not found' }],
+  [RouteNotFoundError, { status: 404, slug: 'not-found', title: 'Not found' }],
+  [MethodNotAllowedError, { status: 405, slug: 'method-not-allowed', title: 'Method not allowed' }],
+  [InvalidClusterStateError, { status: 409, slug: 'invalid-cluster-state', title: 'Invalid cluster state' }],
+  [PayloadTooLargeError, { status: 413, slug: 'payload-too-large', title: 'Payload too large' }],
+  [UnsupportedMediaTypeError, { status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type' }],
+  [UpstreamRejectedError, { status: 502, slug: 'upstream-error', title: 'Upstream error' }],
+  // 503, not 502: AWS is reachable but busy or failing for now, and a retry later is likely to work.
+  [UpstreamUnavailableError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
+  [UpstreamTimeoutError, { status: 504, slug: 'upstream-timeout', title: 'Upstream timeout' }],
+]);
+
+// Anything else is a bug or an unforeseen failure: its message may hold internals, so it never leaves.
+const INTERNAL: ProblemSpec = { status: 500, slug: 'internal-error', title: 'Internal error' };
+const INTERNAL_DETAIL = 'The gateway failed unexpectedly; quote the requestId when reporting it.';
+
+/** The only place where an error becomes an HTTP status and problem body. */
+export function toProblem(
+  error: unknown,
+  { instance, requestId }: { instance: string; requestId: string },
+): ProblemAnswer {
+  const known = specFor(error);
+  const spec = known ?? INTERNAL;
+  const headers: Record<string, string> = {};
+  const body: { -readonly [K in keyof Problem]: Problem[K] } = {
+    type: `/problems/${spec.slug}`,
+    title: spec.title,
+    status: spec.status,
+    detail: known && error instanceof Error ? sentence(error.message) : INTERNAL_DETAIL,
+    instance,
+    requestId,
+  };
+  if (error instanceof RequestValidationError) body.errors = error.fieldErrors;
+  if (error instanceof UpstreamError && error.upstream) body.upstream = error.upstream;
+  if (error instanceof MethodNotAllowedError) headers.Allow = error.allow;
+  if (error instanceof UnauthorizedError) headers['WWW-Authenticate'] = 'Bearer realm="redshift-namespace-gateway"';
+  if (spec.status === 503) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
+  return { status: spec.status, headers, body };
+}
+
+function specFor(error: unknown): ProblemSpec | undefined {
+  for (const [errorClass, spec] of table) {
+    if (error instanceof errorClass) return spec;
+  }
+  return undefined;
+}
+
+function sentence(message: string): string {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}

@@ -1,0 +1,41 @@
+import { RedshiftClient } from '@aws-sdk/client-redshift';
+import type { Express } from 'express';
+import { createApp } from '../../src/app';
+import { createSdkNamespaceRegistry } from '../../src/aws/sdk-namespace-registry';
+import type { Config } from '../../src/config';
+import { loadContract, type Contract } from '../../src/http/contract';
+import { createLogger } from '../../src/logger';
+import { testConfig } from './config';
+import { LogCapture } from './log-capture';
+
+const contract: Contract = loadContract();
+
+export interface TestApp {
+  app: Express;
+  logs: LogCapture;
+  client: RedshiftClient;
+}
+
+/**
+ * The real app and the real SDK adapter around a RedshiftClient with static credentials; tests
+ * stub its `send` with aws-sdk-client-mock or hand in a client of their own.
+ */
+export function buildTestApp({
+  config = testConfig(),
+  client = new RedshiftClient({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret-test' },
+    maxAttempts: 1,
+  }),
+  timeoutMs = config.aws.timeoutMs,
+}: { config?: Config; client?: RedshiftClient; timeoutMs?: number } = {}): TestApp {
+  const logs = new LogCapture();
+  const app = createApp({
+    config,
+    logger: createLogger('info', logs),
+    contract,
+    namespaceRegistry: createSdkNamespaceRegistry({ client, timeoutMs }),
+    validateResponses: true,
+  });
+  return { app, logs, client };
+}

@@ -19,6 +19,8 @@ interface AwsErrorShape {
   $metadata?: { httpStatusCode?: number; requestId?: string };
 }
 
+const DROPPED_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
+
 // Codes with which AWS refuses the credentials a call was signed with.
 const CREDENTIAL_REFUSED = new Set([
   'InvalidClientTokenId',
@@ -50,6 +52,11 @@ export function translateFault(error: unknown, { deadlineExceeded }: { deadlineE
   if (!(error instanceof Error)) return error;
 
   const upstream = upstreamOf(error);
+  // The SDK's HTTP handler renames ECONNRESET and EPIPE errors to TimeoutError: a connection that
+  // was dropped is an unavailable upstream, not a slow one.
+  if (DROPPED_CONNECTION.has((error as { code?: unknown }).code as string)) {
+    return new UpstreamUnavailableError('the connection to Redshift was dropped', upstream, cause);
+  }
   switch (error.name) {
     case 'ClusterNotFoundFault':
       return new ClusterNotFoundError('Redshift has no cluster or namespace with that identifier', upstream, cause);

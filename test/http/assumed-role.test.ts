@@ -1,0 +1,188 @@
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import request from 'supertest';
+import { createRedshiftClient, createRequestHandler, createStsClient } from '../../src/aws/clients';
+import { buildTestApp } from '../helpers/app';
+import { provisionedBody } from '../helpers/bodies';
+import { TEST_API_KEY, testConfig } from '../helpers/config';
+import { fault, startFakeRedshift } from '../helpers/fake-redshift-server';
+
+// The real clients of main.ts, with STS stubbed and Redshift a loopback stand-in: everything from
+// the HTTP request to the signed Redshift call and back is the production code path.
+const sts = mockClient(STSClient);
+let redshift: Awaited<ReturnType<typeof startFakeRedshift>>;
+
+beforeAll(async () => {
+  redshift = await startFakeRedshift();
+});
+afterAll(() => redshift.close());
+beforeEach(() => {
+  sts.reset();
+  redshift.calls.length = 0;
+  redshift.answerWith((_call, res) => {
+    res
+      .writeHead(200, { 'Content-Type': 'text/xml' })
+      .end(
+        '<RegisterNamespaceResponse xmlns="http://redshift.amazonaws.com/doc/2012-12-01/"><RegisterNamespaceResult>' +
+          '<Status>Registering</Status></RegisterNamespaceResult></RegisterNamespaceResponse>',
+      );
+  });
+});
+
+function assumedRole(accessKeyId = 'ASIAASSUMED0001') {
+  return {
+    Credentials: {
+      AccessKeyId: accessKeyId,
+      SecretAccessKey: 'assumed-secret',
+      SessionToken: 'assumed-session-token',
+      Expiration: new Date(Date.now() + 3600_000),
+    },
+  };
+}
+
+function gateway(overrides: Record<string, string> = {}) {
+  const config = testConfig({ AWS_ENDPOINT_URL_REDSHIFT: redshift.url, UPSTREAM_MAX_ATTEMPTS: '2', ...overrides });
+  const handler = createRequestHandler(config.aws);
+  const client = createRedshiftClient(config.aws, handler, createStsClient(config.aws, handler));
+  return buildTestApp({ config, client });
+}
+
+const post = (app: Parameters<typeof request>[0]) =>
+  request(app).post('/namespaces/registrations').set('Authorization', `Bearer ${TEST_API_KEY}`).send(provisionedBody());
+
+describe('credentials from STS AssumeRole', () => {
+  it('50 requests, 10 at a time, cause exactly one AssumeRole', async () => {
+    sts.on(AssumeRoleCommand).resolves(assumedRole());
+    const { app } = gateway();
+
+    for (let batch = 0; batch < 5; batch += 1) {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => post(app)));
+      expect(answers.map((res) => res.status)).toEqual(Array(10).fill(202));
+    }
+
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+    expect(redshift.calls).toHaveLength(50);
+  });
+
+  it('asks STS for the configured role, session name, duration and external id', async () => {
+    sts.on(AssumeRoleCommand).resolves(assumedRole());
+    const { app } = gateway({
+      REDSHIFT_ROLE_EXTERNAL_ID: 'ext-123',
+      REDSHIFT_ROLE_SESSION_NAME: 'gw-test',
+      REDSHIFT_ROLE_DURATION_SECONDS: '900',
+    });
+
+    await post(app);
+
+    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toEqual({
+      RoleArn: 'arn:aws:iam::111122223333:role/namespace-registrar',
+      RoleSessionName: 'gw-test',
+      DurationSeconds: 900,
+      ExternalId: 'ext-123',
+    });
+  });
+
+  it('signs the Redshift call with the assumed credentials and their session token', async () => {
+    sts.on(AssumeRoleCommand).resolves(assumedRole('ASIAASSUMED0042'));
+    const { app } = gateway();
+
+    const res = await post(app);
+
+    expect(res.status).toBe(202);
+    const [call] = redshift.calls;
+    expect(call?.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=ASIAASSUMED0042\/\d{8}\/eu-west-1\/redshift\/aws4_request/,
+    );
+    expect(call?.securityToken).toBe('assumed-session-token');
+    expect(call?.params.get('Action')).toBe('RegisterNamespace');
+    expect(call?.params.get('NamespaceIdentifier.ProvisionedIdentifier.ClusterIdentifier')).toBe('analytics-prod');
+    expect(call?.params.get('ConsumerIdentifiers.member.1')).toBe('DataCatalog/111122223333');
+  });
+
+  it('when the role cannot be assumed, returns 502 with the STS code, and recovers when STS does', async () => {
+    const denied = Object.assign(new Error('not authorized to assume'), {
+      name: 'AccessDenied',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403, requestId: 'sts-req-1' },
+    });
+    sts.on(AssumeRoleCommand).rejectsOnce(denied).resolves(assumedRole());
+    const { app } = gateway();
+
+    const failed = await post(app);
+    const recovered = await post(app);
+
+    expect(failed.status).toBe(502);
+    expect(failed.body).toMatchObject({
+      type: '/problems/upstream-error',
+      upstream: { code: 'AccessDenied', requestId: 'sts-req-1' },
+    });
+    expect(recovered.status).toBe(202);
+  });
+});
+
+describe('Redshift faults over the wire', () => {
+  beforeEach(() => sts.on(AssumeRoleCommand).resolves(assumedRole()));
+
+  it.each([
+    ['ClusterNotFound', 404, 404, 'cluster-not-found'],
+    ['InvalidNamespaceFault', 400, 400, 'invalid-namespace'],
+    ['InvalidClusterState', 400, 409, 'invalid-cluster-state'],
+    ['InvalidClientTokenId', 403, 502, 'upstream-error'],
+  ])(
+    'a %s answer (HTTP %i) becomes %i %s with the wire code and AWS request id',
+    async (code, wireStatus, status, slug) => {
+      redshift.answerWith(fault(code, wireStatus));
+      const { app } = gateway();
+
+      const res = await post(app);
+
+      expect(res.status).toBe(status);
+      expect(res.body).toMatchObject({ type: `/problems/${slug}`, upstream: { code, requestId: 'aws-fault-1' } });
+      expect(redshift.calls).toHaveLength(1);
+    },
+  );
+
+  it('throttling on every attempt is retried UPSTREAM_MAX_ATTEMPTS times, then 503 with Retry-After', async () => {
+    redshift.answerWith(fault('Throttling', 400));
+    const { app } = gateway({ UPSTREAM_MAX_ATTEMPTS: '3' });
+
+    const res = await post(app);
+
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body.upstream).toMatchObject({ code: 'Throttling' });
+    expect(redshift.calls).toHaveLength(3);
+  });
+
+  it('a hung Redshift is cut off by the attempt timeout and gives 504 after the retries', async () => {
+    redshift.answerWith(() => undefined);
+    const { app } = gateway({ UPSTREAM_ATTEMPT_TIMEOUT_MS: '150', UPSTREAM_MAX_ATTEMPTS: '2' });
+
+    const res = await post(app);
+
+    expect(res.status).toBe(504);
+    expect(res.body.type).toBe('/problems/upstream-timeout');
+    expect(redshift.calls).toHaveLength(2);
+  });
+
+  it('a hung Redshift beyond UPSTREAM_TIMEOUT_MS gives 504 at the overall deadline', async () => {
+    redshift.answerWith(() => undefined);
+    const { app } = gateway({ UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_CONNECT_TIMEOUT_MS: '100' });
+
+    const started = Date.now();
+    const res = await post(app);
+
+    expect(res.status).toBe(504);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('a connection dropped on every attempt gives 503', async () => {
+    redshift.answerWith((_call, res) => res.socket?.destroy());
+    const { app } = gateway();
+
+    const res = await post(app);
+
+    expect(res.status).toBe(503);
+    expect(res.body.type).toBe('/problems/upstream-unavailable');
+  });
+});

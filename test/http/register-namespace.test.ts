@@ -1,0 +1,270 @@
+import {
+  ClusterNotFoundFault,
+  InvalidClusterStateFault,
+  InvalidNamespaceFault,
+  RedshiftClient,
+  RedshiftServiceException,
+  RegisterNamespaceCommand,
+} from '@aws-sdk/client-redshift';
+import { mockClient } from 'aws-sdk-client-mock';
+import request from 'supertest';
+import { RoleAssumptionError } from '../../src/aws/assumed-role-credentials';
+import { buildTestApp } from '../helpers/app';
+import { provisionedBody, serverlessBody } from '../helpers/bodies';
+import { TEST_API_KEY } from '../helpers/config';
+
+const redshift = mockClient(RedshiftClient);
+const metadata = { httpStatusCode: 400, requestId: 'aws-request-1' };
+
+function post(app: Parameters<typeof request>[0], body: object = provisionedBody()) {
+  return request(app).post('/namespaces/registrations').set('Authorization', `Bearer ${TEST_API_KEY}`).send(body);
+}
+
+function serviceError(name: string, httpStatusCode: number, fault: 'client' | 'server' = 'client') {
+  return new RedshiftServiceException({
+    name,
+    message: `${name} from AWS`,
+    $fault: fault,
+    $metadata: { httpStatusCode, requestId: 'aws-request-1' },
+  });
+}
+
+function networkError(code: string) {
+  return Object.assign(new Error(`socket ${code}`), { code });
+}
+
+beforeEach(() => redshift.reset());
+
+describe('POST /namespaces/registrations, on success', () => {
+  it('for a provisioned cluster, sends exactly that cluster and consumer to Redshift and returns 202', async () => {
+    redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
+    const { app } = buildTestApp();
+
+    const res = await post(app, provisionedBody('analytics-prod'));
+
+    expect(res.status).toBe(202);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ Status: 'Registering' });
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const calls = redshift.commandCalls(RegisterNamespaceCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual({
+      NamespaceIdentifier: { ProvisionedIdentifier: { ClusterIdentifier: 'analytics-prod' } },
+      ConsumerIdentifiers: ['DataCatalog/111122223333'],
+    });
+  });
+
+  it('for a serverless namespace, sends exactly the namespace, workgroup and consumer and returns 202', async () => {
+    redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
+    const { app } = buildTestApp();
+
+    const res = await post(app, serverlessBody());
+
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ Status: 'Registering' });
+    expect(redshift.commandCalls(RegisterNamespaceCommand)[0]?.args[0].input).toEqual({
+      NamespaceIdentifier: {
+        ServerlessIdentifier: { NamespaceIdentifier: 'sales-ns', WorkgroupIdentifier: 'sales-wg' },
+      },
+      ConsumerIdentifiers: ['DataCatalog/444455556666'],
+    });
+  });
+
+  it('keeps a well-formed incoming X-Request-Id and echoes it', async () => {
+    redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
+    const { app, logs } = buildTestApp();
+
+    const res = await post(app).set('X-Request-Id', 'ci-run-42.step:7');
+
+    expect(res.headers['x-request-id']).toBe('ci-run-42.step:7');
+    expect(logs.records().find((r) => r.msg === 'request completed')).toMatchObject({ requestId: 'ci-run-42.step:7' });
+  });
+
+  it('replaces a malformed incoming X-Request-Id with a new one', async () => {
+    redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
+    const { app } = buildTestApp();
+
+    const res = await post(app).set('X-Request-Id', 'has spaces and "quotes"');
+
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('writes one access log line with request id, caller, route, status and duration', async () => {
+    redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
+    const { app, logs } = buildTestApp();
+
+    const res = await post(app);
+
+    const access = logs.records().filter((r) => r.requestId === res.headers['x-request-id']);
+    expect(access).toHaveLength(1);
+    expect(access[0]).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      caller: 'ci-pipeline',
+      route: '/namespaces/registrations',
+      res: { statusCode: 202 },
+      durationMs: expect.any(Number),
+    });
+  });
+});
+
+describe('POST /namespaces/registrations, when Redshift fails', () => {
+  const faults: [string, Error, number, string, Record<string, unknown>][] = [
+    [
+      'ClusterNotFoundFault',
+      new ClusterNotFoundFault({ message: 'not found', $metadata: { ...metadata, httpStatusCode: 404 } }),
+      404,
+      'cluster-not-found',
+      { upstream: { code: 'ClusterNotFoundFault', requestId: 'aws-request-1' } },
+    ],
+    [
+      'InvalidNamespaceFault',
+      new InvalidNamespaceFault({ message: 'bad namespace', $metadata: metadata }),
+      400,
+      'invalid-namespace',
+      { upstream: { code: 'InvalidNamespaceFault', requestId: 'aws-request-1' } },
+    ],
+    [
+      'InvalidClusterStateFault',
+      new InvalidClusterStateFault({ message: 'modifying', $metadata: metadata }),
+      409,
+      'invalid-cluster-state',
+      { upstream: { code: 'InvalidClusterStateFault', requestId: 'aws-request-1' } },
+    ],
+    ['throttling', serviceError('Throttling', 400), 503, 'upstream-unavailable', { upstream: { code: 'Throttling' } }],
+    ['HTTP 429', serviceError('TooManyRequests', 429), 503, 'upstream-unavailable', {}],
+    [
+      'a 5xx',
+      serviceError('InternalFailure', 500, 'server'),
+      503,
+      'upstream-unavailable',
+      { upstream: { code: 'InternalFailure' } },
+    ],
+    ['a dropped connection', networkError('ECONNRESET'), 503, 'upstream-unavailable', {}],
+    [
+      'an attempt timeout',
+      Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
+      504,
+      'upstream-timeout',
+      {},
+    ],
+    ['access denied', serviceError('AccessDenied', 403), 502, 'upstream-error', { upstream: { code: 'AccessDenied' } }],
+    ['refused credentials', serviceError('InvalidClientTokenId', 403), 502, 'upstream-error', {}],
+    [
+      'a role that cannot be assumed',
+      new RoleAssumptionError('could not assume', { cause: serviceError('AccessDenied', 403) }),
+      502,
+      'upstream-error',
+      { detail: 'The gateway could not assume its AWS role.' },
+    ],
+    [
+      'an unknown fault',
+      serviceError('SomethingNewFault', 400),
+      502,
+      'upstream-error',
+      { upstream: { code: 'SomethingNewFault' } },
+    ],
+  ];
+
+  it.each(faults)('with %s, returns the status and problem of its row', async (_name, error, status, slug, extra) => {
+    redshift.on(RegisterNamespaceCommand).rejects(error);
+    const { app } = buildTestApp();
+
+    const res = await post(app);
+
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({
+      type: `/problems/${slug}`,
+      status,
+      instance: '/namespaces/registrations',
+      requestId: res.headers['x-request-id'],
+      ...extra,
+    });
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);
+    if (status === 503) expect(res.headers['retry-after']).toBe('5');
+    else expect(res.headers['retry-after']).toBeUndefined();
+  });
+
+  it('with a Redshift call that never ends, returns 504 once UPSTREAM_TIMEOUT_MS has passed', async () => {
+    redshift.on(RegisterNamespaceCommand).callsFake(() => new Promise(() => undefined));
+    const { app } = buildTestApp({ timeoutMs: 200 });
+
+    const started = Date.now();
+    const res = await post(app);
+
+    expect(res.status).toBe(504);
+    expect(res.body.type).toBe('/problems/upstream-timeout');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it('with an unexpected error, returns 500 with a fixed detail and no internals', async () => {
+    redshift.on(RegisterNamespaceCommand).rejects(new TypeError('cannot read secretAccessKey of undefined'));
+    const { app, logs } = buildTestApp();
+
+    const res = await post(app);
+
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({
+      type: '/problems/internal-error',
+      title: 'Internal error',
+      status: 500,
+      detail: 'The gateway failed unexpectedly; quote the requestId when reporting it.',
+      instance: '/namespaces/registrations',
+      requestId: res.headers['x-request-id'],
+    });
+    const line = logs.records().find((r) => r.requestId === res.headers['x-request-id']);
+    expect(line).toMatchObject({ level: 50, err: { type: 'TypeError' } });
+  });
+
+  it('logs the upstream code with the access line', async () => {
+    redshift.on(RegisterNamespaceCommand).rejects(new InvalidClusterStateFault({ message: 'x', $metadata: metadata }));
+    const { app, logs } = buildTestApp();
+
+    const res = await post(app);
+
+    const line = logs.records().find((r) => r.requestId === res.headers['x-request-id']);
+    expect(line).toMatchObject({ level: 40, upstreamCode: 'InvalidClusterStateFault', res: { statusCode: 409 } });
+  });
+
+  it('with an answer missing its status, returns 502', async () => {
+    redshift.on(RegisterNamespaceCommand).resolves({});
+    const { app } = buildTestApp();
+
+    const res = await post(app);
+
+    expect(res.status).toBe(502);
+    expect(res.body.type).toBe('/problems/upstream-error');
+  });
+});
+
+describe('routes outside the contract', () => {
+  it('an unknown path returns 404 not-found as a problem', async () => {
+    const { app } = buildTestApp();
+
+    const res = await request(app).get('/no/such/thing');
+
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: '/problems/not-found', status: 404, instance: '/no/such/thing' });
+  });
+
+  it('a wrong method on a known path returns 405 method-not-allowed with Allow', async () => {
+    const { app } = buildTestApp();
+
+    const res = await request(app).get('/namespaces/registrations').set('X-API-Key', TEST_API_KEY);
+
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('POST');
+    expect(res.body).toMatchObject({ type: '/problems/method-not-allowed', status: 405 });
+  });
+
+  it('sets helmet headers and hides the framework', async () => {
+    const { app } = buildTestApp();
+
+    const res = await request(app).get('/no/such/thing');
+
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+});

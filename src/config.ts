@@ -124,6 +124,9 @@ const envSchema = z.object({
   UPSTREAM_MAX_SOCKETS: integer(1, 1024).default(50),
 });
 
+/** Every environment variable the gateway reads; `.env.example` documents each of them. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 type Env = Readonly<Record<string, string | undefined>>;
 type ReadTextFile = (path: string) => string;
 

@@ -42,10 +42,6 @@ async function main(): Promise<void> {
   });
 
   const server = app.listen(config.port, config.host);
-  await once(server, 'listening');
-  const address = server.address();
-  logger.info({ address }, 'gateway listening');
-
   const shutdown = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
     server.close(() => {
@@ -58,6 +54,9 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+
+  await once(server, 'listening');
+  logger.info({ address: server.address() }, 'gateway listening');
 }
 
 main().catch((error: unknown) => {

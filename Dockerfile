@@ -1,0 +1,23 @@
+# syntax=docker/dockerfile:1
+# Build stage: all dependencies, compile TypeScript to dist/.
+FROM node:24.21.0-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+COPY openapi ./openapi
+RUN npm run build
+
+# Runtime stage: production dependencies, the built code and the contract; runs as the image's
+# unprivileged `node` user.
+FROM node:24.21.0-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY openapi/gateway.yaml ./openapi/gateway.yaml
+USER node
+EXPOSE 8080
+CMD ["node", "dist/main.js"]

@@ -1,0 +1,105 @@
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createAssumedRoleCredentials, RoleAssumptionError } from '../../../src/aws/assumed-role-credentials';
+
+const sts = mockClient(STSClient);
+let clock = 1_000_000;
+
+function credentials(id: string, lifetimeMs: number) {
+  return {
+    Credentials: {
+      AccessKeyId: id,
+      SecretAccessKey: 'secret',
+      SessionToken: 'token',
+      Expiration: new Date(clock + lifetimeMs),
+    },
+  };
+}
+
+function provider() {
+  return createAssumedRoleCredentials({
+    sts: new STSClient({ region: 'eu-west-1' }),
+    roleArn: 'arn:aws:iam::111122223333:role/r',
+    externalId: undefined,
+    sessionName: 's',
+    durationSeconds: 3600,
+    now: () => clock,
+  });
+}
+
+beforeEach(() => {
+  sts.reset();
+  clock = 1_000_000;
+});
+
+describe('createAssumedRoleCredentials', () => {
+  it('shares one AssumeRole among concurrent callers and reuses it until the refresh point', async () => {
+    sts.on(AssumeRoleCommand).resolves(credentials('A', 3600_000));
+    const get = provider();
+
+    const first = await Promise.all([get(), get(), get()]);
+    clock += 3600_000 - 5 * 60_000 - 1;
+    const later = await get();
+
+    expect(new Set(first.map((c) => c.accessKeyId))).toEqual(new Set(['A']));
+    expect(later.accessKeyId).toBe('A');
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+  });
+
+  it('refreshes five minutes before expiry', async () => {
+    sts.on(AssumeRoleCommand).resolvesOnce(credentials('A', 3600_000)).resolves(credentials('B', 3600_000));
+    const get = provider();
+
+    await get();
+    clock += 3600_000 - 5 * 60_000;
+    const refreshed = await get();
+
+    expect(refreshed.accessKeyId).toBe('B');
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+  });
+
+  it('refreshes short-lived credentials at three quarters of their lifetime, not on every call', async () => {
+    sts.on(AssumeRoleCommand).resolvesOnce(credentials('A', 60_000)).resolves(credentials('B', 60_000));
+    const get = provider();
+
+    await get();
+    clock += 44_000;
+    expect((await get()).accessKeyId).toBe('A');
+    clock += 1_000;
+    expect((await get()).accessKeyId).toBe('B');
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+  });
+
+  it('keeps using still-valid credentials while STS fails, and tries again after a pause', async () => {
+    sts
+      .on(AssumeRoleCommand)
+      .resolvesOnce(credentials('A', 3600_000))
+      .rejectsOnce(new Error('STS down'))
+      .resolves(credentials('B', 3600_000));
+    const get = provider();
+
+    await get();
+    clock += 3600_000 - 60_000;
+    expect((await get()).accessKeyId).toBe('A');
+    expect((await get()).accessKeyId).toBe('A');
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+    clock += 5_000;
+    expect((await get()).accessKeyId).toBe('B');
+  });
+
+  it('with no valid credentials and STS failing, throws RoleAssumptionError with the cause', async () => {
+    const denied = Object.assign(new Error('denied'), { name: 'AccessDenied' });
+    sts.on(AssumeRoleCommand).rejects(denied);
+
+    await expect(provider()()).rejects.toMatchObject({ name: 'RoleAssumptionError', cause: denied });
+    await expect(provider()()).rejects.toBeInstanceOf(RoleAssumptionError);
+  });
+
+  it('rejects an answer without a session token', async () => {
+    sts
+      .on(AssumeRoleCommand)
+      .resolves({ Credentials: { ...credentials('A', 3600_000).Credentials, SessionToken: undefined } });
+
+    await expect(provider()()).rejects.toBeInstanceOf(RoleAssumptionError);
+  });
+});

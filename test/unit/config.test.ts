@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config';
+import { sha256Hex, testEnv } from '../helpers/config';
+
+const noFiles = () => {
+  throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+};
+
+function configError(env: Record<string, string | undefined>, readFile = noFiles): string {
+  try {
+    loadConfig(env, readFile);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('loadConfig accepted the configuration');
+}
+
+describe('loadConfig', () => {
+  it('with only the required variables, applies the documented defaults', () => {
+    const config = loadConfig(testEnv(), noFiles);
+
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      logLevel: 'info',
+      http: { bodyLimitBytes: 16384, trustProxyHops: 0 },
+      auth: { disabled: false },
+      aws: {
+        region: 'eu-west-1',
+        roleSessionName: 'redshift-namespace-gateway',
+        roleDurationSeconds: 3600,
+        roleExternalId: undefined,
+        redshiftEndpoint: undefined,
+        timeoutMs: 10000,
+        connectTimeoutMs: 3000,
+        attemptTimeoutMs: 5000,
+        maxAttempts: 3,
+        maxSockets: 50,
+      },
+    });
+    expect(config.auth.apiKeys.map((key) => key.name)).toEqual(['ci-pipeline', 'data-team']);
+    expect(Object.isFrozen(config.aws)).toBe(true);
+  });
+
+  it('accepts PORT=0 for an ephemeral port', () => {
+    expect(loadConfig(testEnv({ PORT: '0' }), noFiles).port).toBe(0);
+  });
+
+  it.each([
+    [{ AWS_REGION: undefined }, 'AWS_REGION is required'],
+    [{ REDSHIFT_ROLE_ARN: undefined }, 'REDSHIFT_ROLE_ARN is required'],
+    [{ REDSHIFT_ROLE_ARN: 'arn:aws:iam::1234:user/x' }, 'REDSHIFT_ROLE_ARN must be an IAM role ARN'],
+    [{ PORT: 'eighty' }, 'PORT must be a whole number'],
+    [{ PORT: '70000' }, 'PORT must be at most 65535'],
+    [{ REDSHIFT_ROLE_DURATION_SECONDS: '60' }, 'REDSHIFT_ROLE_DURATION_SECONDS must be at least 900'],
+    [{ UPSTREAM_MAX_ATTEMPTS: '0' }, 'UPSTREAM_MAX_ATTEMPTS must be at least 1'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ BODY_LIMIT: 'huge' }, 'BODY_LIMIT must be a size'],
+    [{ AWS_ENDPOINT_URL_REDSHIFT: 'ftp://x' }, 'AWS_ENDPOINT_URL_REDSHIFT must be an http or https URL'],
+    [{ AUTH_DISABLED: 'yes' }, 'AUTH_DISABLED must be true or false'],
+    [{ API_KEYS: 'ci:not-hex' }, 'API_KEYS entry 1 must be a name'],
+    [{ API_KEYS: undefined }, 'API_KEYS or API_KEYS_FILE must name at least one key'],
+    [
+      { UPSTREAM_CONNECT_TIMEOUT_MS: '5000', UPSTREAM_TIMEOUT_MS: '1000' },
+      'UPSTREAM_CONNECT_TIMEOUT_MS must not exceed',
+    ],
+  ])('with %o, stops with a line naming the variable', (overrides, expected) => {
+    const message = configError(testEnv(overrides));
+
+    expect(message).toContain(expected);
+    expect(message).not.toContain('\n');
+  });
+
+  it('names every bad variable at once', () => {
+    const message = configError({ PORT: 'x' });
+
+    expect(message).toMatch(/PORT .*AWS_REGION .*REDSHIFT_ROLE_ARN/);
+  });
+
+  it('never echoes an API key entry, which may hold a secret pasted by mistake', () => {
+    const message = configError(testEnv({ API_KEYS: 'ci:my-plain-secret-key' }));
+
+    expect(message).not.toContain('my-plain-secret-key');
+  });
+
+  it('rejects two keys with one name', () => {
+    const digest = sha256Hex('a');
+    expect(configError(testEnv({ API_KEYS: `ci:${digest},ci:${sha256Hex('b')}` }))).toContain("'ci' is listed twice");
+  });
+
+  it('reads API_KEYS_FILE, one "name digest" per line, with comments and blank lines', () => {
+    const file = `# callers\nnightly ${sha256Hex('n')}\n\nbackfill\t${sha256Hex('b')}\n`;
+
+    const config = loadConfig(testEnv({ API_KEYS: undefined, API_KEYS_FILE: '/keys' }), (path) => {
+      expect(path).toBe('/keys');
+      return file;
+    });
+
+    expect(config.auth.apiKeys.map((key) => key.name)).toEqual(['nightly', 'backfill']);
+    expect(config.auth.apiKeys[0]?.digest.toString('hex')).toBe(sha256Hex('n'));
+  });
+
+  it('with an unreadable API_KEYS_FILE, stops naming it', () => {
+    expect(configError(testEnv({ API_KEYS_FILE: '/missing' }))).toContain('API_KEYS_FILE cannot be read (ENOENT)');
+  });
+
+  it('with AUTH_DISABLED=true, starts without keys', () => {
+    const config = loadConfig(testEnv({ API_KEYS: undefined, AUTH_DISABLED: 'true' }), noFiles);
+
+    expect(config.auth).toEqual({ disabled: true, apiKeys: [] });
+  });
+});
+
+describe('.env.example', () => {
+  it('documents exactly the variables loadConfig reads', () => {
+    const text = readFileSync(`${__dirname}/../../.env.example`, 'utf8');
+    const documented = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
+
+    expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  it('is itself a valid configuration', () => {
+    const text = readFileSync(`${__dirname}/../../.env.example`, 'utf8');
+    const env = Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+
+    expect(() => loadConfig(env, noFiles)).not.toThrow();
+  });
+});

@@ -45,6 +45,8 @@ export function createApp({
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       customSuccessObject: (req, res, fields: object) => ({ ...fields, ...accessFields(req, res) }),
       customErrorObject: (req, res, _error, fields: object) => ({ ...fields, ...accessFields(req, res) }),
+      // The status is what the access line needs of the response; its headers are noise.
+      serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
       customSuccessMessage: () => 'request completed',
       customErrorMessage: () => 'request failed',
     }),

@@ -80,10 +80,14 @@ export function translateFault(error: unknown, { deadlineExceeded }: { deadlineE
   return error;
 }
 
-/** What AWS said, for service exceptions: the wire code when the protocol gave one, and the request id. */
+/**
+ * What AWS said, for errors that are AWS answers: the wire code when the protocol gave one, and
+ * the request id. Transport failures carry `$metadata` too (the retry count) but no HTTP status.
+ */
 function upstreamOf(error: unknown): UpstreamFault | undefined {
-  if (!(error instanceof Error) || !('$metadata' in error)) return undefined;
-  const { name, Code, $metadata } = error as Error & AwsErrorShape;
+  if (!(error instanceof Error)) return undefined;
+  const { name, Code, $fault, $metadata } = error as Error & AwsErrorShape;
+  if ($fault === undefined && $metadata?.httpStatusCode === undefined) return undefined;
   const code = typeof Code === 'string' && Code !== '' ? Code : name;
   return $metadata?.requestId ? { code, requestId: $metadata.requestId } : { code };
 }

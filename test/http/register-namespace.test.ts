@@ -268,3 +268,17 @@ describe('routes outside the contract', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 });
+
+describe('POST /namespaces/registrations, when the connection fails before AWS answers', () => {
+  it('carries no upstream code, since AWS said nothing', async () => {
+    redshift
+      .on(RegisterNamespaceCommand)
+      .rejects(Object.assign(networkError('ECONNREFUSED'), { $metadata: { attempts: 3 } }));
+    const { app } = buildTestApp();
+
+    const res = await post(app);
+
+    expect(res.status).toBe(503);
+    expect(res.body.upstream).toBeUndefined();
+  });
+});

@@ -165,9 +165,6 @@ export function loadConfig(
   if (apiKeys.length === 0 && !e.AUTH_DISABLED) {
     problems.push('API_KEYS or API_KEYS_FILE must name at least one key (or set AUTH_DISABLED=true)');
   }
-  if (e.UPSTREAM_CONNECT_TIMEOUT_MS > e.UPSTREAM_TIMEOUT_MS) {
-    problems.push('UPSTREAM_CONNECT_TIMEOUT_MS must not exceed UPSTREAM_TIMEOUT_MS');
-  }
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 
   return deepFreeze({

@@ -1,12 +1,9 @@
 import { once } from 'node:events';
-import { createApp } from './app';
-import { createRedshiftClient, createRequestHandler, createStsClient } from './aws/clients';
-import { createSdkNamespaceRegistry } from './aws/sdk-namespace-registry';
 import { ConfigError, loadConfig, type Config } from './config';
-import { loadContract } from './http/contract';
+import { createGateway } from './gateway';
 import { createLogger } from './logger';
 
-// Composition root: config → logger → AWS clients → adapters → app → listen; signals.
+// Composition root: config → logger → gateway → listen; signals.
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -29,24 +26,13 @@ async function main(): Promise<void> {
     logger.warn('AUTH_DISABLED=true: every caller is admitted without a credential');
   }
 
-  const requestHandler = createRequestHandler(config.aws);
-  const sts = createStsClient(config.aws, requestHandler);
-  const redshift = createRedshiftClient(config.aws, requestHandler, sts, ({ expiration }) =>
-    logger.info({ roleArn: config.aws.roleArn, expiration }, 'role assumed'),
-  );
-  const app = createApp({
-    config,
-    logger,
-    contract: loadContract(),
-    namespaceRegistry: createSdkNamespaceRegistry({ client: redshift, timeoutMs: config.aws.timeoutMs }),
-  });
+  const gateway = createGateway(config, logger);
+  const server = gateway.app.listen(config.port, config.host);
 
-  const server = app.listen(config.port, config.host);
   const shutdown = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
     server.close(() => {
-      redshift.destroy();
-      sts.destroy();
+      gateway.destroy();
       logger.info('stopped');
       process.exit(0);
     });

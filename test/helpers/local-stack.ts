@@ -1,0 +1,63 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, type Config } from '../../src/config';
+import { createGateway } from '../../src/gateway';
+import { createLogger } from '../../src/logger';
+import { startEmulator, type Emulator } from '../emulator/emulator';
+import { loadSeed } from '../emulator/seed';
+import { testEnv } from './config';
+import { LogCapture } from './log-capture';
+
+export interface LocalStack {
+  /** Base URL of the gateway. */
+  url: string;
+  emulator: Emulator;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+export const seed = loadSeed();
+
+/**
+ * The production gateway (createGateway, as main.ts builds it) listening on an ephemeral loopback
+ * port, with the real SDK talking real HTTP to the emulator. Base credentials come from the SDK's
+ * default chain, here the environment, as they would in a deployment.
+ */
+export async function startLocalStack(overrides: Record<string, string> = {}): Promise<LocalStack> {
+  const emulator = await startEmulator({ seed });
+  const [base] = seed.baseCredentials;
+  process.env.AWS_ACCESS_KEY_ID = base?.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = base?.secretAccessKey;
+  let config: Config;
+  try {
+    config = loadConfig(
+      testEnv({
+        AWS_REGION: 'us-east-1',
+        REDSHIFT_ROLE_ARN: seed.roles[0]?.arn,
+        AWS_ENDPOINT_URL_REDSHIFT: emulator.url,
+        AWS_ENDPOINT_URL_STS: emulator.url,
+        ...overrides,
+      }),
+    );
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+  const logs = new LogCapture();
+  const gateway = createGateway(config, createLogger('info', logs));
+  const server: Server = gateway.app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    emulator,
+    logs,
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+      gateway.destroy();
+      await emulator.close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// `npm run local`: the emulator and the gateway on loopback, a development key, and a curl line.
+// The gateway runs as its own process, configured only from the environment, exactly as `npm start`.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { PinoPretty } from 'pino-pretty';
+import { faultsSchema, startEmulator } from './emulator';
+import { loadSeed } from './seed';
+
+export const LOCAL_API_KEY = 'local-dev-key';
+
+async function main(): Promise<void> {
+  const gatewayPort = Number(process.env.PORT ?? 8080);
+  const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4599);
+  const seed = loadSeed(process.env.EMULATOR_SEED);
+  const faults = faultsSchema.parse(JSON.parse(process.env.EMULATOR_FAULTS ?? '{}'));
+  const emulator = await startEmulator({ seed, port: emulatorPort, faults });
+  const [base] = seed.baseCredentials;
+  const [role] = seed.roles;
+
+  const gateway = spawn(process.execPath, ['--import', 'tsx', `${__dirname}/../../src/main.ts`], {
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(gatewayPort),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: base?.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: base?.secretAccessKey,
+      AWS_ENDPOINT_URL_REDSHIFT: emulator.url,
+      AWS_ENDPOINT_URL_STS: emulator.url,
+      REDSHIFT_ROLE_ARN: role?.arn,
+      API_KEYS: `local-developer:${createHash('sha256').update(LOCAL_API_KEY).digest('hex')}`,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // PinoPretty writes to stdout itself.
+  gateway.stdout.pipe(
+    PinoPretty({
+      colorize: process.stdout.isTTY,
+      ignore: 'pid,hostname,service,req,res',
+      messageFormat: '{msg}{if req.method} {req.method} {req.url} -> {res.statusCode}{end}',
+    }),
+  );
+
+  let stopping = false;
+  const stop = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    gateway.kill('SIGTERM');
+    gateway.once('exit', () => {
+      void emulator.close().then(() => process.exit(code));
+    });
+  };
+  process.once('SIGINT', () => stop(0));
+  process.once('SIGTERM', () => stop(0));
+  gateway.once('exit', (code) => {
+    if (stopping) return;
+    process.stderr.write(`the gateway exited (${code}); stopping the emulator\n`);
+    stopping = true;
+    void emulator.close().then(() => process.exit(code ?? 1));
+  });
+
+  await new Promise<void>((resolve) => {
+    const onData = (chunk: Buffer) => {
+      if (!chunk.toString().includes('gateway listening')) return;
+      gateway.stdout.off('data', onData);
+      resolve();
+    };
+    gateway.stdout.on('data', onData);
+  });
+
+  const url = `http://127.0.0.1:${gatewayPort}`;
+  const body = JSON.stringify({
+    NamespaceIdentifier: { ProvisionedIdentifier: { ClusterIdentifier: seed.clusters[0]?.identifier } },
+    ConsumerIdentifiers: [`DataCatalog/${seed.accountId}`],
+  });
+  process.stdout.write(
+    [
+      '',
+      `Gateway:   ${url}`,
+      `Emulator:  ${emulator.url}  (control API: ${emulator.url}/_emulator/calls, /_emulator/faults)`,
+      `API key:   ${LOCAL_API_KEY}`,
+      '',
+      'Register a cluster of the seed:',
+      `  curl -i ${url}/namespaces/registrations -H 'Authorization: Bearer ${LOCAL_API_KEY}' \\`,
+      `    -H 'Content-Type: application/json' -d '${body}'`,
+      '',
+      'Ctrl-C stops both.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`npm run local failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { provisionedBody } from '../helpers/bodies';
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+describe('npm run local', () => {
+  it('starts emulator and gateway, prints a key and a curl line that registers a cluster, and stops both on Ctrl-C', async () => {
+    const [gatewayPort, emulatorPort] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/emulator/local.ts'], {
+      env: { PATH: process.env.PATH, PORT: String(gatewayPort), EMULATOR_PORT: String(emulatorPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no banner:\n${output}`)), 20_000);
+      child.stdout.on('data', () => {
+        if (output.includes('Ctrl-C stops both')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+
+    const key = /API key:\s+(\S+)/.exec(output)?.[1];
+    const curl = /curl -i (\S+) -H 'Authorization: Bearer (\S+)'/.exec(output);
+    expect(curl?.[1]).toBe(`http://127.0.0.1:${gatewayPort}/namespaces/registrations`);
+    expect(curl?.[2]).toBe(key);
+    const res = await fetch(curl![1]!, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(provisionedBody('analytics-prod')),
+    });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ Status: 'Registering' });
+
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${emulatorPort}/_emulator/calls`)).rejects.toThrow();
+    await expect(fetch(curl![1]!)).rejects.toThrow();
+  }, 40_000);
+});

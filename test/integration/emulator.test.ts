@@ -1,4 +1,4 @@
-import { RedshiftClient, RegisterNamespaceCommand } from '@aws-sdk/client-redshift';
+import { DeregisterNamespaceCommand, RedshiftClient, RegisterNamespaceCommand } from '@aws-sdk/client-redshift';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import request from 'supertest';
@@ -112,6 +112,19 @@ describe('emulated Redshift signing checks', () => {
     const output = await redshift(await assumedCredentials()).send(registerCommand());
 
     expect(output.Status).toBe('Registering');
+  });
+
+  it('answers DeregisterNamespace for a serverless namespace with Deregistering', async () => {
+    const output = await redshift(await assumedCredentials()).send(
+      new DeregisterNamespaceCommand({
+        NamespaceIdentifier: {
+          ServerlessIdentifier: { NamespaceIdentifier: 'sales-ns', WorkgroupIdentifier: 'sales-wg' },
+        },
+        ConsumerIdentifiers: ['DataCatalog/111122223333'],
+      }),
+    );
+
+    expect(output.Status).toBe('Deregistering');
   });
 
   it('refuses an unsigned call with MissingAuthenticationToken', async () => {

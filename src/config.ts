@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import bytes from 'bytes';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ALLOW_ALL, AccessPolicyError, parseAccessPolicy, type AccessPolicy } from './domain/access-policy';
 
 export interface ApiKeyDigest {
   /** The caller's name, used as its identity in logs. */
@@ -15,13 +17,28 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly http: {
     readonly bodyLimitBytes: number;
+    readonly jsonMaxDepth: number;
     /** Number of proxy hops in front of the gateway whose X-Forwarded-For is believed. */
     readonly trustProxyHops: number;
+    /** Origins allowed by CORS; empty means no CORS headers at all. */
+    readonly corsOrigins: readonly string[];
   };
   readonly auth: {
     readonly disabled: boolean;
     readonly apiKeys: readonly ApiKeyDigest[];
+    readonly jwt: JwtConfig | undefined;
   };
+  readonly authz: {
+    readonly policy: AccessPolicy;
+    /** True when AUTHZ_ALLOW_ALL=true stands in for a policy file. */
+    readonly allowAll: boolean;
+  };
+  readonly limits: {
+    readonly ratePerMinute: number;
+    readonly maxConcurrentUpstream: number;
+  };
+  /** Audit events go to this file, or to stdout when unset. */
+  readonly auditLogFile: string | undefined;
   readonly aws: {
     readonly region: string;
     readonly roleArn: string;
@@ -37,6 +54,20 @@ export interface Config {
     readonly maxSockets: number;
   };
 }
+
+export interface JwtConfig {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwksUrl: string;
+  readonly identityClaim: string;
+  readonly groupsClaim: string;
+  readonly algorithms: readonly string[];
+  readonly clockToleranceSeconds: number;
+  /** Least time between two JWKS fetches caused by an unknown `kid`. */
+  readonly jwksCooldownMs: number;
+}
+
+const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -88,6 +119,30 @@ const envSchema = z.object({
       return parsed;
     }),
   TRUST_PROXY: integer(0, 10).default(0),
+  JSON_MAX_DEPTH: integer(2, 64).default(8),
+  CORS_ORIGINS: optionalText.pipe(
+    z
+      .string()
+      .transform((value) => value.split(',').map((origin) => origin.trim()))
+      .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be a comma-separated list of http(s) origins' })))
+      .optional(),
+  ),
+  RATE_LIMIT_PER_MINUTE: integer(1, 100000).default(60),
+  MAX_CONCURRENT_UPSTREAM: integer(1, 1024).default(32),
+  AUDIT_LOG_FILE: optionalText,
+  JWT_ISSUER: optionalText,
+  JWT_AUDIENCE: optionalText,
+  JWT_JWKS_URL: endpointUrl,
+  JWT_IDENTITY_CLAIM: z.string().trim().min(1).default('sub'),
+  JWT_GROUPS_CLAIM: z.string().trim().min(1).default('groups'),
+  JWT_ALGORITHMS: z
+    .string()
+    .default('RS256')
+    .transform((value) => value.split(',').map((alg) => alg.trim()))
+    .pipe(z.array(z.enum(JWT_ALGORITHMS, { error: `must list algorithms of ${JWT_ALGORITHMS.join(', ')}` })).min(1)),
+  JWT_CLOCK_TOLERANCE_SECONDS: integer(0, 300).default(30),
+  AUTHZ_POLICY_FILE: optionalText,
+  AUTHZ_ALLOW_ALL: booleanFlag,
   AUTH_DISABLED: booleanFlag,
   API_KEYS: optionalText,
   API_KEYS_FILE: optionalText,
@@ -162,8 +217,36 @@ export function loadConfig(
     }
   }
   checkUnique(apiKeys, problems);
-  if (apiKeys.length === 0 && !e.AUTH_DISABLED) {
-    problems.push('API_KEYS or API_KEYS_FILE must name at least one key (or set AUTH_DISABLED=true)');
+
+  const jwtSettings = [e.JWT_ISSUER, e.JWT_AUDIENCE, e.JWT_JWKS_URL];
+  let jwt: JwtConfig | undefined;
+  if (jwtSettings.every((value) => value !== undefined)) {
+    jwt = {
+      issuer: e.JWT_ISSUER!,
+      audience: e.JWT_AUDIENCE!,
+      jwksUrl: e.JWT_JWKS_URL!,
+      identityClaim: e.JWT_IDENTITY_CLAIM,
+      groupsClaim: e.JWT_GROUPS_CLAIM,
+      algorithms: e.JWT_ALGORITHMS,
+      clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_SECONDS,
+      jwksCooldownMs: 30_000,
+    };
+  } else if (jwtSettings.some((value) => value !== undefined)) {
+    problems.push('JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL must be set together');
+  }
+  if (apiKeys.length === 0 && jwt === undefined && !e.AUTH_DISABLED) {
+    problems.push(
+      'API_KEYS, API_KEYS_FILE or JWT_ISSUER/JWT_AUDIENCE/JWT_JWKS_URL must admit someone (or set AUTH_DISABLED=true)',
+    );
+  }
+
+  let policy: AccessPolicy = ALLOW_ALL;
+  if (e.AUTHZ_POLICY_FILE !== undefined && e.AUTHZ_ALLOW_ALL) {
+    problems.push('AUTHZ_POLICY_FILE and AUTHZ_ALLOW_ALL=true exclude each other');
+  } else if (e.AUTHZ_POLICY_FILE !== undefined) {
+    policy = readPolicy(e.AUTHZ_POLICY_FILE, readTextFile, problems);
+  } else if (!e.AUTHZ_ALLOW_ALL) {
+    problems.push('AUTHZ_POLICY_FILE must name the access policy (or set AUTHZ_ALLOW_ALL=true)');
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 
@@ -171,8 +254,16 @@ export function loadConfig(
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
-    http: { bodyLimitBytes: e.BODY_LIMIT, trustProxyHops: e.TRUST_PROXY },
-    auth: { disabled: e.AUTH_DISABLED, apiKeys },
+    http: {
+      bodyLimitBytes: e.BODY_LIMIT,
+      jsonMaxDepth: e.JSON_MAX_DEPTH,
+      trustProxyHops: e.TRUST_PROXY,
+      corsOrigins: e.CORS_ORIGINS ?? [],
+    },
+    auth: { disabled: e.AUTH_DISABLED, apiKeys, jwt },
+    authz: { policy, allowAll: e.AUTHZ_ALLOW_ALL },
+    limits: { ratePerMinute: e.RATE_LIMIT_PER_MINUTE, maxConcurrentUpstream: e.MAX_CONCURRENT_UPSTREAM },
+    auditLogFile: e.AUDIT_LOG_FILE,
     aws: {
       region: e.AWS_REGION,
       roleArn: e.REDSHIFT_ROLE_ARN,
@@ -217,6 +308,23 @@ function parseApiKeys(
   return keys;
 }
 
+function readPolicy(path: string, readTextFile: ReadTextFile, problems: string[]): AccessPolicy {
+  let text: string;
+  try {
+    text = readTextFile(path);
+  } catch (error) {
+    problems.push(`AUTHZ_POLICY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return ALLOW_ALL;
+  }
+  try {
+    return parseAccessPolicy(parseYaml(text));
+  } catch (error) {
+    const reason = error instanceof AccessPolicyError ? error.message : 'is not valid YAML or JSON';
+    problems.push(`AUTHZ_POLICY_FILE: ${reason}`);
+    return ALLOW_ALL;
+  }
+}
+
 function checkUnique(keys: readonly ApiKeyDigest[], problems: string[]): void {
   const names = new Set<string>();
   const digests = new Set<string>();
@@ -229,7 +337,7 @@ function checkUnique(keys: readonly ApiKeyDigest[], problems: string[]): void {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value) && !Object.isFrozen(value)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
   }

@@ -3,8 +3,9 @@ import { createApp } from './app';
 import { createRedshiftClient, createRequestHandler, createStsClient } from './aws/clients';
 import { createSdkNamespaceRegistry } from './aws/sdk-namespace-registry';
 import type { Config } from './config';
+import { withConcurrencyLimit } from './domain/concurrency-limit';
 import { loadContract } from './http/contract';
-import type { Logger } from './logger';
+import { createAuditLog, type Logger } from './logger';
 
 export interface Gateway {
   readonly app: Express;
@@ -23,7 +24,11 @@ export function createGateway(config: Config, logger: Logger): Gateway {
     config,
     logger,
     contract: loadContract(),
-    namespaceRegistry: createSdkNamespaceRegistry({ client: redshift, timeoutMs: config.aws.timeoutMs }),
+    namespaceRegistry: withConcurrencyLimit(
+      createSdkNamespaceRegistry({ client: redshift, timeoutMs: config.aws.timeoutMs }),
+      config.limits.maxConcurrentUpstream,
+    ),
+    auditLog: createAuditLog(config.auditLogFile),
   });
   return {
     app,

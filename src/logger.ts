@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config';
+import type { AuditLog } from './domain/audit';
 
 export type { Logger };
 
@@ -17,4 +18,17 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
     },
     destination,
   );
+}
+
+/**
+ * The audit trail: its own logger, so that it can be shipped and kept apart from the access log,
+ * always at info whatever LOG_LEVEL says, to a file when AUDIT_LOG_FILE is set. Events carry their
+ * own `time`.
+ */
+export function createAuditLog(file: string | undefined, destination?: DestinationStream): AuditLog {
+  const logger = pino(
+    { level: 'info', base: { log: 'audit' }, timestamp: false },
+    destination ?? (file ? pino.destination({ dest: file, mkdir: true, sync: true }) : undefined),
+  );
+  return { record: (event) => logger.info(event, 'namespace registration attempt') };
 }

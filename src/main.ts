@@ -25,6 +25,9 @@ async function main(): Promise<void> {
   if (config.auth.disabled) {
     logger.warn('AUTH_DISABLED=true: every caller is admitted without a credential');
   }
+  if (config.authz.allowAll) {
+    logger.warn('AUTHZ_ALLOW_ALL=true: every authenticated caller may register and deregister anything');
+  }
 
   const gateway = createGateway(config, logger);
   const server = gateway.app.listen(config.port, config.host);

@@ -53,3 +53,8 @@ export class UpstreamTimeoutError extends UpstreamError {
 export class UpstreamRejectedError extends UpstreamError {
   readonly code = 'upstream-error';
 }
+
+/** The access policy does not allow this caller this action on this target for this consumer. */
+export class ForbiddenError extends AppError {
+  readonly code = 'forbidden';
+}

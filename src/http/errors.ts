@@ -17,7 +17,27 @@ export class RequestValidationError extends HttpEdgeError {
   }
 }
 
-export class UnauthorizedError extends HttpEdgeError {}
+export class UnauthorizedError extends HttpEdgeError {
+  constructor(
+    message: string,
+    /** RFC 6750 `error` code for WWW-Authenticate, when a token was presented and refused. */
+    readonly bearerError?: 'invalid_token',
+  ) {
+    super(message);
+  }
+}
+
+/** The identity provider's keys cannot be had; the caller may retry. */
+export class AuthUnavailableError extends HttpEdgeError {}
+
+export class RateLimitedError extends HttpEdgeError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
 
 export class RouteNotFoundError extends HttpEdgeError {}
 

@@ -1,11 +1,11 @@
+import type { Caller } from '../domain/caller';
+
 // What the middleware leave on res.locals for later middleware and the access log.
 declare module 'express-serve-static-core' {
   interface Locals {
-    /** The authenticated caller's name. */
-    caller?: string;
+    /** The authenticated caller. */
+    caller?: Caller;
     /** The AWS error code behind a failed answer, for the access log. */
     upstreamCode?: string;
   }
 }
-
-export {};

@@ -1,6 +1,7 @@
 import type { Problem } from '../contract';
 import {
   ClusterNotFoundError,
+  ForbiddenError,
   InvalidClusterStateError,
   InvalidNamespaceError,
   UpstreamError,
@@ -9,8 +10,10 @@ import {
   UpstreamUnavailableError,
 } from '../domain/errors';
 import {
+  AuthUnavailableError,
   MethodNotAllowedError,
   PayloadTooLargeError,
+  RateLimitedError,
   RequestValidationError,
   RouteNotFoundError,
   UnauthorizedError,
@@ -38,15 +41,18 @@ const table = new Map<abstract new (...args: never[]) => Error, ProblemSpec>([
   [RequestValidationError, { status: 400, slug: 'validation-failed', title: 'Request validation failed' }],
   [InvalidNamespaceError, { status: 400, slug: 'invalid-namespace', title: 'Invalid namespace' }],
   [UnauthorizedError, { status: 401, slug: 'unauthorized', title: 'Unauthorized' }],
+  [ForbiddenError, { status: 403, slug: 'forbidden', title: 'Forbidden' }],
   [ClusterNotFoundError, { status: 404, slug: 'cluster-not-found', title: 'Cluster not found' }],
   [RouteNotFoundError, { status: 404, slug: 'not-found', title: 'Not found' }],
   [MethodNotAllowedError, { status: 405, slug: 'method-not-allowed', title: 'Method not allowed' }],
   [InvalidClusterStateError, { status: 409, slug: 'invalid-cluster-state', title: 'Invalid cluster state' }],
   [PayloadTooLargeError, { status: 413, slug: 'payload-too-large', title: 'Payload too large' }],
   [UnsupportedMediaTypeError, { status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type' }],
+  [RateLimitedError, { status: 429, slug: 'rate-limited', title: 'Too many requests' }],
   [UpstreamRejectedError, { status: 502, slug: 'upstream-error', title: 'Upstream error' }],
   // 503, not 502: AWS is reachable but busy or failing for now, and a retry later is likely to work.
   [UpstreamUnavailableError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
+  [AuthUnavailableError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
   [UpstreamTimeoutError, { status: 504, slug: 'upstream-timeout', title: 'Upstream timeout' }],
 ]);
 
@@ -73,7 +79,11 @@ export function toProblem(
   if (error instanceof RequestValidationError) body.errors = error.fieldErrors;
   if (error instanceof UpstreamError && error.upstream) body.upstream = error.upstream;
   if (error instanceof MethodNotAllowedError) headers.Allow = error.allow;
-  if (error instanceof UnauthorizedError) headers['WWW-Authenticate'] = 'Bearer realm="redshift-namespace-gateway"';
+  if (error instanceof UnauthorizedError) {
+    headers['WWW-Authenticate'] =
+      `Bearer realm="redshift-namespace-gateway"${error.bearerError ? `, error="${error.bearerError}"` : ''}`;
+  }
+  if (error instanceof RateLimitedError) headers['Retry-After'] = String(error.retryAfterSeconds);
   if (spec.status === 503) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
   return { status: spec.status, headers, body };
 }

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import type { NamespaceRegistry } from '../domain/ports';
+import type { RegisterNamespaceDeps } from '../domain/register-namespace';
 import { registerNamespaceHandler } from './handlers/register-namespace';
 
 /** One line per operation of openapi/gateway.yaml. */
-export function createRoutes(deps: { namespaceRegistry: NamespaceRegistry }): Router {
+export function createRoutes(deps: RegisterNamespaceDeps): Router {
   const router = Router();
   router.post('/namespaces/registrations', registerNamespaceHandler(deps));
   return router;

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       AWS_ENDPOINT_URL_STS: emulator.url,
       REDSHIFT_ROLE_ARN: role?.arn,
       API_KEYS: `local-developer:${createHash('sha256').update(LOCAL_API_KEY).digest('hex')}`,
+      AUTHZ_POLICY_FILE: process.env.AUTHZ_POLICY_FILE ?? `${__dirname}/local-policy.yaml`,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

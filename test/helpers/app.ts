@@ -3,6 +3,8 @@ import type { Express } from 'express';
 import { createApp } from '../../src/app';
 import { createSdkNamespaceRegistry } from '../../src/aws/sdk-namespace-registry';
 import type { Config } from '../../src/config';
+import type { AuditEvent } from '../../src/domain/audit';
+import { withConcurrencyLimit } from '../../src/domain/concurrency-limit';
 import { loadContract, type Contract } from '../../src/http/contract';
 import { createLogger } from '../../src/logger';
 import { testConfig } from './config';
@@ -14,6 +16,7 @@ export interface TestApp {
   app: Express;
   logs: LogCapture;
   client: RedshiftClient;
+  audit: AuditEvent[];
 }
 
 /**
@@ -30,12 +33,17 @@ export function buildTestApp({
   timeoutMs = config.aws.timeoutMs,
 }: { config?: Config; client?: RedshiftClient; timeoutMs?: number } = {}): TestApp {
   const logs = new LogCapture();
+  const audit: AuditEvent[] = [];
   const app = createApp({
     config,
     logger: createLogger('info', logs),
     contract,
-    namespaceRegistry: createSdkNamespaceRegistry({ client, timeoutMs }),
+    namespaceRegistry: withConcurrencyLimit(
+      createSdkNamespaceRegistry({ client, timeoutMs }),
+      config.limits.maxConcurrentUpstream,
+    ),
+    auditLog: { record: (event) => audit.push(event) },
     validateResponses: true,
   });
-  return { app, logs, client };
+  return { app, logs, client, audit };
 }

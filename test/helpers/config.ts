@@ -14,12 +14,19 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     AWS_REGION: 'eu-west-1',
     REDSHIFT_ROLE_ARN: 'arn:aws:iam::111122223333:role/namespace-registrar',
     API_KEYS: `ci-pipeline:${sha256Hex(TEST_API_KEY)},data-team:${sha256Hex(OTHER_API_KEY)}`,
+    AUTHZ_ALLOW_ALL: 'true',
     ...overrides,
   };
 }
 
-export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
-  return loadConfig(testEnv(overrides), () => {
-    throw new Error('no files in tests');
+/** A configuration from testEnv; `files` stands in for the file system (API_KEYS_FILE, AUTHZ_POLICY_FILE). */
+export function testConfig(
+  overrides: Record<string, string | undefined> = {},
+  files: Record<string, string> = {},
+): Config {
+  return loadConfig(testEnv(overrides), (path) => {
+    const text = files[path];
+    if (text === undefined) throw Object.assign(new Error(`no file ${path}`), { code: 'ENOENT' });
+    return text;
   });
 }

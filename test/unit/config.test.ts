@@ -60,7 +60,7 @@ describe('loadConfig', () => {
     [{ AWS_ENDPOINT_URL_REDSHIFT: 'ftp://x' }, 'AWS_ENDPOINT_URL_REDSHIFT must be an http or https URL'],
     [{ AUTH_DISABLED: 'yes' }, 'AUTH_DISABLED must be true or false'],
     [{ API_KEYS: 'ci:not-hex' }, 'API_KEYS entry 1 must be a name'],
-    [{ API_KEYS: undefined }, 'API_KEYS or API_KEYS_FILE must name at least one key'],
+    [{ API_KEYS: undefined }, 'API_KEYS, API_KEYS_FILE or JWT_ISSUER/JWT_AUDIENCE/JWT_JWKS_URL must admit someone'],
   ])('with %o, stops with a line naming the variable', (overrides, expected) => {
     const message = configError(testEnv(overrides));
 
@@ -120,6 +120,9 @@ describe('.env.example', () => {
     const text = readFileSync(`${__dirname}/../../.env.example`, 'utf8');
     const env = Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]));
 
-    expect(() => loadConfig(env, noFiles)).not.toThrow();
+    const readExample = (path: string) => readFileSync(`${__dirname}/../../${path}`, 'utf8');
+
+    expect(env.AUTHZ_POLICY_FILE).toBe('access-policy.example.yaml');
+    expect(() => loadConfig(env, readExample)).not.toThrow();
   });
 });

@@ -1,45 +1,53 @@
 import type { Request, RequestHandler } from 'express';
 import type { Config } from '../../config';
-import { createApiKeyVerifier } from '../api-keys';
+import type { Caller } from '../../domain/caller';
+import { createApiKeyVerifier } from '../auth/api-keys';
+import { createJwtVerifier } from '../auth/jwt-verifier';
 import { UnauthorizedError } from '../errors';
 import '../locals';
 
-const ANONYMOUS = 'anonymous';
+const ANONYMOUS: Caller = Object.freeze({ id: 'anonymous', via: 'none', groups: [] });
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /**
- * Admits callers with a known API key, sent as `Authorization: Bearer <key>` or `X-API-Key: <key>`,
- * and names them in res.locals.caller. With auth disabled every caller is 'anonymous'.
+ * Admits callers with a known API key (`Authorization: Bearer <key>` or `X-API-Key: <key>`) or,
+ * when configured, a valid JWT (`Authorization: Bearer <jwt>`), and leaves the caller in
+ * res.locals.caller. With AUTH_DISABLED every caller is 'anonymous'.
  */
 export function authenticate(auth: Config['auth']): RequestHandler {
-  const verify = createApiKeyVerifier(auth.apiKeys);
-  return (req, res, next) => {
+  const verifyApiKey = createApiKeyVerifier(auth.apiKeys);
+  const verifyJwt = auth.jwt && createJwtVerifier(auth.jwt);
+  return async (req, res, next) => {
     if (auth.disabled) {
       res.locals.caller = ANONYMOUS;
       next();
       return;
     }
-    const presented = presentedKey(req);
-    if (presented === undefined) {
-      next(new UnauthorizedError("Send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'."));
+    const credential = presentedCredential(req);
+    if (credential === undefined) {
+      throw new UnauthorizedError(
+        "Send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>', or a bearer JWT.",
+      );
+    }
+    if (verifyJwt && credential.scheme === 'bearer' && JWT_SHAPE.test(credential.value)) {
+      res.locals.caller = await verifyJwt(credential.value);
+      next();
       return;
     }
-    const caller = verify(presented);
-    if (caller === undefined) {
-      next(new UnauthorizedError('The API key is not valid.'));
-      return;
-    }
-    res.locals.caller = caller;
+    const name = verifyApiKey(credential.value);
+    if (name === undefined) throw new UnauthorizedError('The API key is not valid.');
+    res.locals.caller = { id: name, via: 'api-key', groups: [] };
     next();
   };
 }
 
-function presentedKey(req: Request): string | undefined {
+function presentedCredential(req: Request): { scheme: 'bearer' | 'api-key'; value: string } | undefined {
   const authorization = req.get('authorization');
   if (authorization !== undefined) {
     // The scheme name is case-insensitive (RFC 9110, section 11.1).
-    const match = /^bearer +(\S+) *$/i.exec(authorization);
-    return match?.[1];
+    const value = /^bearer +(\S+) *$/i.exec(authorization)?.[1];
+    return value === undefined ? undefined : { scheme: 'bearer', value };
   }
   const apiKey = req.get('x-api-key')?.trim();
-  return apiKey === '' ? undefined : apiKey;
+  return apiKey ? { scheme: 'api-key', value: apiKey } : undefined;
 }

@@ -1,5 +1,5 @@
-import { createApiKeyVerifier } from '../../../src/http/api-keys';
-import { sha256Hex } from '../../helpers/config';
+import { createApiKeyVerifier } from '../../../../src/http/auth/api-keys';
+import { sha256Hex } from '../../../helpers/config';
 
 const keys = [
   { name: 'ci', digest: Buffer.from(sha256Hex('key-one'), 'hex') },

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiKeyDigest } from '../config';
+import type { ApiKeyDigest } from '../../config';
 
 /**
  * Returns the name of the caller whose key this is, or undefined. The presented key is hashed and

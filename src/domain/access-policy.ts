@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import type { Caller } from './caller';
+import type { NamespaceTarget } from './namespace-target';
+
+export type RegistrationAction = 'register' | 'deregister';
+
+/** The outcome of a policy check; `rule` names the rule that decided, if one did. */
+export type AccessDecision =
+  | { readonly allowed: true; readonly rule: string }
+  | {
+      readonly allowed: false;
+      readonly rule: string | undefined;
+      readonly reason: 'denied-by-rule' | 'no-rule-allows';
+    };
+
+export interface AccessPolicy {
+  decide(request: {
+    caller: Caller;
+    action: RegistrationAction;
+    target: NamespaceTarget;
+    consumerIdentifier: string;
+  }): AccessDecision;
+}
+
+const glob = z.string().min(1).max(256);
+const ruleSchema = z
+  .object({
+    name: z.string().min(1).max(128),
+    effect: z.enum(['allow', 'deny']).default('allow'),
+    callers: z.array(glob).default([]),
+    groups: z.array(glob).default([]),
+    actions: z.array(z.enum(['register', 'deregister'])).min(1),
+    clusters: z.array(glob).default([]),
+    serverlessNamespaces: z.array(glob).default([]),
+    serverlessWorkgroups: z.array(glob).default(['*']),
+    consumerAccounts: z
+      .array(z.string().regex(/^[0-9*?]{1,12}$/, 'must be a 12-digit account id or a glob of one'))
+      .min(1),
+  })
+  .strict()
+  .refine((rule) => rule.callers.length > 0 || rule.groups.length > 0, 'must name callers or groups')
+  .refine(
+    (rule) => rule.clusters.length > 0 || rule.serverlessNamespaces.length > 0,
+    'must name clusters or serverlessNamespaces',
+  );
+
+const policySchema = z.object({ rules: z.array(ruleSchema).min(1) }).strict();
+
+type Rule = z.infer<typeof ruleSchema>;
+
+/** Thrown by parseAccessPolicy; the message names each bad place in the document. */
+export class AccessPolicyError extends Error {
+  override readonly name = 'AccessPolicyError';
+}
+
+/**
+ * Builds the policy from its parsed document (see README, "Security"). Default deny: a request
+ * that no allow rule matches is refused, and a matching deny rule wins over any allow rule.
+ * @throws AccessPolicyError naming every mistake.
+ */
+export function parseAccessPolicy(document: unknown): AccessPolicy {
+  const parsed = policySchema.safeParse(document);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path)} ${issue.message}`);
+    throw new AccessPolicyError(problems.join('; '));
+  }
+  const rules = parsed.data.rules.map(compileRule);
+  const names = new Set<string>();
+  for (const rule of parsed.data.rules) {
+    if (names.has(rule.name)) throw new AccessPolicyError(`rule name '${rule.name}' is used twice`);
+    names.add(rule.name);
+  }
+
+  return {
+    decide(request) {
+      const matching = rules.filter((rule) => rule.matches(request));
+      const deny = matching.find((rule) => rule.effect === 'deny');
+      if (deny) return { allowed: false, rule: deny.name, reason: 'denied-by-rule' };
+      const allow = matching.find((rule) => rule.effect === 'allow');
+      if (allow) return { allowed: true, rule: allow.name };
+      return { allowed: false, rule: undefined, reason: 'no-rule-allows' };
+    },
+  };
+}
+
+/** A policy that allows everything: AUTHZ_ALLOW_ALL=true. */
+export const ALLOW_ALL: AccessPolicy = { decide: () => ({ allowed: true, rule: 'AUTHZ_ALLOW_ALL' }) };
+
+function compileRule(rule: Rule) {
+  const callers = rule.callers.map(globToRegExp);
+  const groups = rule.groups.map(globToRegExp);
+  const clusters = rule.clusters.map(globToRegExp);
+  const namespaces = rule.serverlessNamespaces.map(globToRegExp);
+  const workgroups = rule.serverlessWorkgroups.map(globToRegExp);
+  const accounts = rule.consumerAccounts.map(globToRegExp);
+  const any = (patterns: RegExp[], value: string) => patterns.some((pattern) => pattern.test(value));
+
+  return {
+    name: rule.name,
+    effect: rule.effect,
+    matches({ caller, action, target, consumerIdentifier }: Parameters<AccessPolicy['decide']>[0]): boolean {
+      const account = consumerIdentifier.replace(/^DataCatalog\//, '');
+      const who = any(callers, caller.id) || caller.groups.some((group) => any(groups, group));
+      const what =
+        target.kind === 'provisioned'
+          ? any(clusters, target.clusterIdentifier)
+          : any(namespaces, target.namespaceIdentifier) && any(workgroups, target.workgroupIdentifier);
+      return who && rule.actions.includes(action) && what && any(accounts, account);
+    },
+  };
+}
+
+/** `*` is any run of characters, `?` any one character; everything else is literal. */
+function globToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return (
+    path.reduce<string>(
+      (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+      '',
+    ) || 'policy'
+  );
+}

@@ -1,0 +1,24 @@
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { RateLimitedError } from '../errors';
+import '../locals';
+
+/**
+ * At most `perMinute` requests per caller per minute, counted after authentication so that the
+ * limit is the caller's, not an IP's. Answers carry the IETF `RateLimit` and `RateLimit-Policy`
+ * headers; a refused request gets 429 with Retry-After.
+ */
+export function limitRatePerCaller(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => res.locals.caller?.id ?? 'anonymous',
+    handler: (req, _res, next) => {
+      const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const seconds = resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 60;
+      next(new RateLimitedError(`More than ${perMinute} requests in a minute; retry after ${seconds} s.`, seconds));
+    },
+  });
+}

@@ -76,6 +76,8 @@ export interface Emulator {
   calls(): RecordedCall[];
   setFaults(faults: Partial<Faults>): void;
   faults(): Faults;
+  /** Every secret and session token this emulator has issued, so that tests can look for leaks. */
+  issuedSecrets(): string[];
   /** Clears the record, the faults and the registrations; issued credentials stay valid. */
   reset(): void;
   close(): Promise<void>;
@@ -379,6 +381,7 @@ export async function startEmulator({
       faults = { ...faults, ...faultsSchema.parse(next) };
     },
     faults: () => ({ ...faults }),
+    issuedSecrets: () => [...issued.values()].flatMap((c) => [c.secretAccessKey, c.sessionToken]),
     reset,
     async close() {
       server.closeAllConnections();

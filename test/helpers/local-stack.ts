@@ -1,19 +1,25 @@
 import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../src/config';
+import type { AuditEvent } from '../../src/domain/audit';
 import { createGateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { loadSeed } from '../emulator/seed';
 import { testEnv } from './config';
 import { LogCapture } from './log-capture';
+import { registerLogSource, registerSecret } from './log-hygiene';
 
 export interface LocalStack {
   /** Base URL of the gateway. */
   url: string;
   emulator: Emulator;
   logs: LogCapture;
+  /** The audit events written so far to the gateway's audit file. */
+  audit(): AuditEvent[];
   close(): Promise<void>;
 }
 
@@ -29,6 +35,7 @@ export async function startLocalStack(overrides: Record<string, string> = {}): P
   const [base] = seed.baseCredentials;
   process.env.AWS_ACCESS_KEY_ID = base?.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = base?.secretAccessKey;
+  const auditFile = `${mkdtempSync(`${tmpdir()}/gateway-audit-`)}/audit.log`;
   let config: Config;
   try {
     config = loadConfig(
@@ -39,6 +46,7 @@ export async function startLocalStack(overrides: Record<string, string> = {}): P
         AWS_ENDPOINT_URL_STS: emulator.url,
         // These tests load the upstream path on purpose; the rate limit has tests of its own.
         RATE_LIMIT_PER_MINUTE: '100000',
+        AUDIT_LOG_FILE: auditFile,
         ...overrides,
       }),
     );
@@ -47,14 +55,25 @@ export async function startLocalStack(overrides: Record<string, string> = {}): P
     throw error;
   }
   const logs = new LogCapture();
+  registerSecret(base?.secretAccessKey ?? '');
   const gateway = createGateway(config, createLogger('info', logs));
   const server: Server = gateway.app.listen(0, '127.0.0.1');
   await once(server, 'listening');
+  const audit = () =>
+    existsSync(auditFile)
+      ? readFileSync(auditFile, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as AuditEvent)
+      : [];
+  registerLogSource(() => JSON.stringify(audit()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     emulator,
     logs,
+    audit,
     async close() {
+      emulator.issuedSecrets().forEach(registerSecret);
       server.closeAllConnections();
       server.close();
       await once(server, 'close');

@@ -1,8 +1,14 @@
 import { Writable } from 'node:stream';
+import { registerLogSource } from './log-hygiene';
 
 /** A pino destination that keeps every line, for assertions on what was logged. */
 export class LogCapture extends Writable {
   readonly lines: string[] = [];
+
+  constructor() {
+    super();
+    registerLogSource(() => this.text());
+  }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
     this.lines.push(

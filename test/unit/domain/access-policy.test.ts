@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { AccessPolicyError, parseAccessPolicy, type RegistrationAction } from '../../../src/domain/access-policy';
+import type { Caller } from '../../../src/domain/caller';
+import type { NamespaceTarget } from '../../../src/domain/namespace-target';
+
+const example = parseAccessPolicy(parse(readFileSync(`${__dirname}/../../../access-policy.example.yaml`, 'utf8')));
+
+const key = (id: string): Caller => ({ id, via: 'api-key', groups: [] });
+const jwt = (id: string, ...groups: string[]): Caller => ({ id, via: 'jwt', groups });
+const cluster = (clusterIdentifier: string): NamespaceTarget => ({ kind: 'provisioned', clusterIdentifier });
+const serverless = (namespaceIdentifier: string, workgroupIdentifier: string): NamespaceTarget => ({
+  kind: 'serverless',
+  namespaceIdentifier,
+  workgroupIdentifier,
+});
+
+describe('the example access policy', () => {
+  const cases: [string, Caller, RegistrationAction, NamespaceTarget, string, boolean, string | undefined][] = [
+    [
+      'ci registers an analytics cluster',
+      key('ci-pipeline'),
+      'register',
+      cluster('analytics-prod'),
+      '111122223333',
+      true,
+      'ci-registers-analytics',
+    ],
+    [
+      'ci may not deregister',
+      key('ci-pipeline'),
+      'deregister',
+      cluster('analytics-prod'),
+      '111122223333',
+      false,
+      undefined,
+    ],
+    [
+      'ci may not touch other clusters',
+      key('ci-pipeline'),
+      'register',
+      cluster('billing-prod'),
+      '111122223333',
+      false,
+      undefined,
+    ],
+    [
+      'ci may not use other consumers',
+      key('ci-pipeline'),
+      'register',
+      cluster('analytics-prod'),
+      '999999999999',
+      false,
+      undefined,
+    ],
+    [
+      'ci may not touch serverless',
+      key('ci-pipeline'),
+      'register',
+      serverless('sales-ns', 'sales-wg'),
+      '111122223333',
+      false,
+      undefined,
+    ],
+    [
+      'an unknown caller gets nothing',
+      key('someone'),
+      'register',
+      cluster('analytics-prod'),
+      '111122223333',
+      false,
+      undefined,
+    ],
+    [
+      'the group manages serverless',
+      jwt('svc', 'data-platform'),
+      'deregister',
+      serverless('sales-ns', 'sales-wg'),
+      '444455556666',
+      true,
+      'data-platform-manages-serverless',
+    ],
+    [
+      'the group may not touch clusters',
+      jwt('svc', 'data-platform'),
+      'register',
+      cluster('analytics-prod'),
+      '111122223333',
+      false,
+      undefined,
+    ],
+    [
+      'another group gets nothing',
+      jwt('svc', 'marketing'),
+      'register',
+      serverless('sales-ns', 'sales-wg'),
+      '111122223333',
+      false,
+      undefined,
+    ],
+    [
+      'a deny rule wins over an allow',
+      jwt('svc', 'data-platform'),
+      'register',
+      serverless('finance-ns', 'wg'),
+      '111122223333',
+      false,
+      'nobody-touches-production-finance',
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, caller, action, target, account, allowed, rule) => {
+    const decision = example.decide({ caller, action, target, consumerIdentifier: `DataCatalog/${account}` });
+
+    expect(decision.allowed).toBe(allowed);
+    expect(decision.rule).toBe(rule);
+    if (!decision.allowed) expect(decision.reason).toBe(rule ? 'denied-by-rule' : 'no-rule-allows');
+  });
+});
+
+describe('parseAccessPolicy', () => {
+  const rule = {
+    name: 'r',
+    callers: ['ci'],
+    actions: ['register'],
+    clusters: ['a-*'],
+    consumerAccounts: ['111122223333'],
+  };
+
+  it.each([
+    ['no rules', { rules: [] }, 'rules'],
+    ['an unknown action', { rules: [{ ...rule, actions: ['delete'] }] }, 'rules[0].actions[0]'],
+    ['no callers or groups', { rules: [{ ...rule, callers: [] }] }, 'must name callers or groups'],
+    ['no targets', { rules: [{ ...rule, clusters: [] }] }, 'must name clusters or serverlessNamespaces'],
+    [
+      'a bad account',
+      { rules: [{ ...rule, consumerAccounts: ['DataCatalog/1'] }] },
+      'rules[0].consumerAccounts[0] must be a 12-digit account id',
+    ],
+    ['an unknown key', { rules: [{ ...rule, cluster: ['x'] }] }, 'rules[0]'],
+    ['a duplicate name', { rules: [rule, rule] }, "rule name 'r' is used twice"],
+  ])('refuses %s, naming where', (_name, document, expected) => {
+    expect(() => parseAccessPolicy(document)).toThrow(AccessPolicyError);
+    expect(() => parseAccessPolicy(document)).toThrow(expected);
+  });
+
+  it('treats glob characters as globs and everything else literally', () => {
+    const policy = parseAccessPolicy({ rules: [{ ...rule, clusters: ['a.b-?'] }] });
+    const decide = (clusterIdentifier: string) =>
+      policy.decide({
+        caller: key('ci'),
+        action: 'register',
+        target: cluster(clusterIdentifier),
+        consumerIdentifier: 'DataCatalog/111122223333',
+      }).allowed;
+
+    expect(decide('a.b-1')).toBe(true);
+    expect(decide('axb-1')).toBe(false);
+    expect(decide('a.b-12')).toBe(false);
+  });
+});

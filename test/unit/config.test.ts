@@ -6,7 +6,7 @@ const noFiles = () => {
   throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
 };
 
-function configError(env: Record<string, string | undefined>, readFile = noFiles): string {
+function configError(env: Record<string, string | undefined>, readFile: (path: string) => string = noFiles): string {
   try {
     loadConfig(env, readFile);
   } catch (error) {
@@ -105,6 +105,41 @@ describe('loadConfig', () => {
     const config = loadConfig(testEnv({ API_KEYS: undefined, AUTH_DISABLED: 'true' }), noFiles);
 
     expect(config.auth).toEqual({ disabled: true, apiKeys: [] });
+  });
+});
+
+describe('loadConfig, access policy', () => {
+  it('without a policy file or AUTHZ_ALLOW_ALL, refuses to start', () => {
+    expect(configError(testEnv({ AUTHZ_ALLOW_ALL: undefined }))).toContain(
+      'AUTHZ_POLICY_FILE must name the access policy (or set AUTHZ_ALLOW_ALL=true)',
+    );
+  });
+
+  it('with both, refuses to start', () => {
+    expect(configError(testEnv({ AUTHZ_POLICY_FILE: '/p.yaml' }))).toContain('exclude each other');
+  });
+
+  it('names the place of a mistake in the policy file', () => {
+    const policy =
+      'rules:\n  - name: r\n    callers: [ci]\n    actions: [delete]\n    clusters: [a]\n    consumerAccounts: ["1"]\n';
+    const message = configError(testEnv({ AUTHZ_ALLOW_ALL: undefined, AUTHZ_POLICY_FILE: '/p.yaml' }), () => policy);
+
+    expect(message).toContain('AUTHZ_POLICY_FILE: rules[0].actions[0]');
+  });
+
+  it('says when the policy file is not YAML', () => {
+    const message = configError(
+      testEnv({ AUTHZ_ALLOW_ALL: undefined, AUTHZ_POLICY_FILE: '/p.yaml' }),
+      () => 'rules: [',
+    );
+
+    expect(message).toContain('AUTHZ_POLICY_FILE: is not valid YAML or JSON');
+  });
+
+  it('needs all three JWT settings or none', () => {
+    expect(configError(testEnv({ JWT_ISSUER: 'https://idp.example.com/' }))).toContain(
+      'JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL must be set together',
+    );
   });
 });
 

@@ -1,22 +1,27 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import type { AuditLog } from './domain/audit';
 import type { NamespaceRegistry } from './domain/ports';
 import type { Contract } from './http/contract';
+import { createDocsRoutes } from './http/docs';
 import { errorHandler } from './http/error-handler';
+import { createOperationsRoutes, type Readiness } from './http/health';
+import type { InFlightRequests } from './http/in-flight';
 import './http/locals';
 import { authenticate } from './http/middleware/authenticate';
 import { limitJsonDepth } from './http/middleware/json-depth';
 import { notFound } from './http/middleware/not-found';
 import { limitRatePerCaller } from './http/middleware/rate-limit';
 import { assignRequestId } from './http/middleware/request-id';
+import { recordRequestMetrics } from './http/middleware/request-metrics';
 import { createRoutes } from './http/routes';
 import { createValidator, translateRequestErrors } from './http/validation';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 
 export interface AppDeps {
   readonly config: Pick<Config, 'http' | 'auth' | 'authz' | 'limits'>;
@@ -24,28 +29,33 @@ export interface AppDeps {
   readonly contract: Contract;
   readonly namespaceRegistry: NamespaceRegistry;
   readonly auditLog: AuditLog;
+  readonly metrics: Metrics;
+  readonly readiness: Readiness;
+  readonly inFlight: InFlightRequests;
+  /** True once shutdown has begun: answers then ask clients to close their connections. */
+  readonly isDraining: () => boolean;
   /** Check every answer against the contract too; tests turn this on. */
   readonly validateResponses?: boolean;
 }
 
+// Probes and scrapes are frequent and carry no information worth an access line.
+const QUIET_PATHS = new Set(['/livez', '/readyz', '/metrics']);
+
 /** Builds the Express app; never listens. */
-export function createApp({
-  config,
-  logger,
-  contract,
-  namespaceRegistry,
-  auditLog,
-  validateResponses = false,
-}: AppDeps): Express {
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, contract, metrics } = deps;
   const app = express();
   app.set('trust proxy', config.http.trustProxyHops);
   app.set('etag', false);
 
+  app.use(deps.inFlight.track);
+  app.use(closeConnectionsWhileDraining(deps.isDraining));
   app.use(
     pinoHttp({
       logger,
       genReqId: assignRequestId,
       quietReqLogger: true,
+      autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url?.split('?')[0] ?? '') },
       customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
       customLogLevel: (_req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
@@ -57,7 +67,9 @@ export function createApp({
       customErrorMessage: () => 'request failed',
     }),
   );
-  // A JSON API serves no active content: nothing may load, frame or run anything from it.
+  app.use(recordRequestMetrics(metrics));
+  // A JSON API serves no active content: nothing may load, frame or run anything from it. The docs
+  // page sets a policy of its own.
   app.use(
     helmet({
       contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
@@ -76,17 +88,34 @@ export function createApp({
     );
   }
 
+  // Outside the contract and without credentials: probes, metrics, the contract and its docs.
+  app.use(createOperationsRoutes({ readiness: deps.readiness, metrics }));
+  app.use(createDocsRoutes(contract));
+
   // Authenticate and rate-limit before reading the body: an unknown or over-eager caller costs no
   // parsing or validation.
   app.use('/namespaces', authenticate(config.auth), limitRatePerCaller(config.limits.ratePerMinute));
   app.use(express.json({ limit: config.http.bodyLimitBytes }));
   app.use(limitJsonDepth(config.http.jsonMaxDepth));
-  app.use(createValidator(contract, { validateResponses }));
-  app.use(createRoutes({ namespaceRegistry, accessPolicy: config.authz.policy, auditLog }));
+  app.use(createValidator(contract, { validateResponses: deps.validateResponses ?? false }));
+  app.use(
+    createRoutes({
+      namespaceRegistry: deps.namespaceRegistry,
+      accessPolicy: config.authz.policy,
+      auditLog: deps.auditLog,
+    }),
+  );
   app.use(notFound);
   app.use(translateRequestErrors(contract));
   app.use(errorHandler);
   return app;
+}
+
+function closeConnectionsWhileDraining(isDraining: () => boolean): RequestHandler {
+  return (_req, res, next) => {
+    if (isDraining()) res.set('Connection', 'close');
+    next();
+  };
 }
 
 function accessFields(req: IncomingMessage, res: ServerResponse): Record<string, unknown> {

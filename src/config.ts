@@ -14,6 +14,8 @@ export interface ApiKeyDigest {
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /** How long shutdown waits for requests in flight before answering them 503. */
+  readonly shutdownTimeoutMs: number;
   readonly logLevel: LogLevel;
   readonly http: {
     readonly bodyLimitBytes: number;
@@ -106,6 +108,7 @@ const booleanFlag = z
 const envSchema = z.object({
   PORT: integer(0, 65535).default(8080),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600000).default(25000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   BODY_LIMIT: z
     .string()
@@ -253,6 +256,7 @@ export function loadConfig(
   return deepFreeze({
     port: e.PORT,
     host: e.HOST,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     http: {
       bodyLimitBytes: e.BODY_LIMIT,

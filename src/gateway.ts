@@ -1,37 +1,98 @@
 import type { Express } from 'express';
 import { createApp } from './app';
+import { createAssumedRole } from './aws/assumed-role-credentials';
 import { createRedshiftClient, createRequestHandler, createStsClient } from './aws/clients';
 import { createSdkNamespaceRegistry } from './aws/sdk-namespace-registry';
 import type { Config } from './config';
+import type { AuditLog } from './domain/audit';
 import { withConcurrencyLimit } from './domain/concurrency-limit';
 import { loadContract } from './http/contract';
+import { createInFlightRequests, type InFlightRequests } from './http/in-flight';
 import { createAuditLog, type Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
 
 export interface Gateway {
   readonly app: Express;
+  readonly metrics: Metrics;
+  readonly inFlight: InFlightRequests;
+  /** Turns readiness to 503 and asks clients to close their connections: the start of shutdown. */
+  startDraining(): void;
+  /** Assumes the role now, so that readiness does not wait for the first request. */
+  warmUp(): void;
   /** Releases the AWS clients' sockets; call after the HTTP server has closed. */
   destroy(): void;
 }
 
 /** Wires the production pieces together: AWS clients → adapter → app. Used by main.ts and the integration tests. */
-export function createGateway(config: Config, logger: Logger): Gateway {
+export function createGateway(
+  config: Config,
+  logger: Logger,
+  auditLog: AuditLog = createAuditLog(config.auditLogFile),
+): Gateway {
+  const metrics = createMetrics();
+  const inFlight = createInFlightRequests((size) => metrics.httpInFlight.set(size));
+  let draining = false;
+  let assumedOnce = false;
+
   const requestHandler = createRequestHandler(config.aws);
   const sts = createStsClient(config.aws, requestHandler);
-  const redshift = createRedshiftClient(config.aws, requestHandler, sts, ({ expiration }) =>
-    logger.info({ roleArn: config.aws.roleArn, expiration }, 'role assumed'),
+  const assumedRole = createAssumedRole({
+    sts,
+    roleArn: config.aws.roleArn,
+    externalId: config.aws.roleExternalId,
+    sessionName: config.aws.roleSessionName,
+    durationSeconds: config.aws.roleDurationSeconds,
+    onAttempt: (attempt) => {
+      metrics.assumeRoleCalls.inc({ outcome: attempt.ok ? 'ok' : 'error' });
+      if (attempt.ok) {
+        if (assumedOnce) metrics.credentialRefreshes.inc();
+        assumedOnce = true;
+        logger.info({ roleArn: config.aws.roleArn, expiration: attempt.expiration }, 'role assumed');
+      } else {
+        logger.error({ roleArn: config.aws.roleArn, code: attempt.code }, 'role could not be assumed');
+      }
+    },
+  });
+  const redshift = createRedshiftClient(config.aws, requestHandler, assumedRole);
+  const namespaceRegistry = withConcurrencyLimit(
+    createSdkNamespaceRegistry({
+      client: redshift,
+      timeoutMs: config.aws.timeoutMs,
+      onCall: ({ operation, outcome, code, seconds }) => {
+        metrics.upstreamCalls.inc({ operation, outcome, code });
+        metrics.upstreamDuration.observe({ operation, outcome }, seconds);
+      },
+    }),
+    config.limits.maxConcurrentUpstream,
   );
+
   const app = createApp({
     config,
     logger,
     contract: loadContract(),
-    namespaceRegistry: withConcurrencyLimit(
-      createSdkNamespaceRegistry({ client: redshift, timeoutMs: config.aws.timeoutMs }),
-      config.limits.maxConcurrentUpstream,
-    ),
-    auditLog: createAuditLog(config.auditLogFile),
+    namespaceRegistry,
+    auditLog,
+    metrics,
+    inFlight,
+    isDraining: () => draining,
+    readiness: {
+      check() {
+        if (draining) return { ready: false, reason: 'the gateway is shutting down' };
+        const state = assumedRole.readiness();
+        // Probes never wait on STS; at most one background attempt every few seconds while unready.
+        if (!state.ready) assumedRole.refreshInBackground();
+        return state;
+      },
+    },
   });
   return {
     app,
+    metrics,
+    inFlight,
+    startDraining() {
+      draining = true;
+    },
+    warmUp: () => assumedRole.refreshInBackground(),
     destroy() {
       redshift.destroy();
       sts.destroy();

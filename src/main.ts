@@ -1,6 +1,9 @@
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createGateway } from './gateway';
+import { sendProblem } from './http/error-handler';
+import { ShuttingDownError } from './http/errors';
 import { createLogger } from './logger';
 
 // Composition root: config → logger → gateway → listen; signals.
@@ -32,19 +35,36 @@ async function main(): Promise<void> {
   const gateway = createGateway(config, logger);
   const server = gateway.app.listen(config.port, config.host);
 
-  const shutdown = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      gateway.destroy();
-      logger.info('stopped');
-      process.exit(0);
-    });
+  // Graceful shutdown: readiness turns 503 at once, no new connections, idle keep-alive sockets
+  // close, requests in flight get up to SHUTDOWN_TIMEOUT_MS to finish; any still unanswered then
+  // get a 503 problem. Exit code 0 either way: stopping on request is not a failure.
+  const shutdown = async (signal: NodeJS.Signals) => {
+    logger.info({ signal, inFlight: gateway.inFlight.size() }, 'shutting down');
+    gateway.startDraining();
+    server.close();
     server.closeIdleConnections();
+    const finished = await Promise.race([
+      gateway.inFlight.drained().then(() => true),
+      sleep(config.shutdownTimeoutMs, false, { ref: false }),
+    ]);
+    if (!finished) {
+      const pending = gateway.inFlight.pending();
+      logger.warn({ unfinished: pending.length }, 'shutdown timeout: answering the requests still in flight with 503');
+      for (const [req, res] of pending) {
+        sendProblem(req, res, new ShuttingDownError('The gateway is shutting down; retry the request.'));
+      }
+      await sleep(100);
+    }
+    server.closeAllConnections();
+    gateway.destroy();
+    logger.info('stopped');
+    process.exit(0);
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.once('SIGINT', (signal) => void shutdown(signal));
 
   await once(server, 'listening');
+  gateway.warmUp();
   logger.info({ address: server.address() }, 'gateway listening');
 }
 

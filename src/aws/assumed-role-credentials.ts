@@ -13,30 +13,44 @@ export interface AssumedRoleOptions {
   readonly externalId: string | undefined;
   readonly sessionName: string;
   readonly durationSeconds: number;
-  /** Called on every successful AssumeRole; for logs and metrics. */
-  readonly onAssumed?: (credentials: { expiration: Date }) => void;
+  /** Called after every AssumeRole, successful or not; for logs and metrics. */
+  readonly onAttempt?: (attempt: { ok: true; expiration: Date } | { ok: false; code: string }) => void;
   readonly now?: () => number;
+}
+
+export interface AssumedRole {
+  /** The provider for the Redshift client. @throws RoleAssumptionError when no valid credentials can be had. */
+  readonly credentials: AwsCredentialIdentityProvider;
+  /** Whether valid credentials are in hand, without calling STS. */
+  readiness(): { ready: true } | { ready: false; reason: string };
+  /** Starts an AssumeRole in the background unless one ran in the last few seconds; never throws. */
+  refreshInBackground(): void;
 }
 
 // Refresh this long before expiry (capped at a quarter of the lifetime for short-lived credentials),
 // so that no request is ever signed with credentials about to expire.
 const REFRESH_MARGIN_MS = 5 * 60_000;
-// A refresh that failed is not tried again for this long while the cached credentials still hold.
-const FAILED_REFRESH_BACKOFF_MS = 5_000;
+// A refresh that failed is not tried again for this long while the cached credentials still hold,
+// and background refreshes (readiness probes) are no more frequent than this.
+const RETRY_PAUSE_MS = 5_000;
 
 /**
  * Credentials of the role, from STS AssumeRole: one call per credential lifetime, shared by all
  * concurrent requests, refreshed ahead of expiry. While STS is failing, still-valid cached
  * credentials keep being used.
- * @throws RoleAssumptionError when no valid credentials can be had.
  */
-export function createAssumedRoleCredentials(options: AssumedRoleOptions): AwsCredentialIdentityProvider {
+export function createAssumedRole(options: AssumedRoleOptions): AssumedRole {
   const now = options.now ?? Date.now;
   let cached: { credentials: AwsCredentialIdentity & { expiration: Date }; refreshAt: number } | undefined;
   let inFlight: Promise<AwsCredentialIdentity> | undefined;
+  let lastAttemptAt = Number.NEGATIVE_INFINITY;
+  let lastFailure: string | undefined;
   let retryNotBefore = 0;
 
+  const isValid = (time: number) => cached !== undefined && cached.credentials.expiration.getTime() > time;
+
   const assume = async (): Promise<AwsCredentialIdentity> => {
+    lastAttemptAt = now();
     try {
       const { Credentials } = await options.sts.send(
         new AssumeRoleCommand({
@@ -58,11 +72,14 @@ export function createAssumedRoleCredentials(options: AssumedRoleOptions): AwsCr
         expiration: Expiration,
       };
       cached = { credentials, refreshAt: Expiration.getTime() - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 4) };
-      options.onAssumed?.({ expiration: Expiration });
+      lastFailure = undefined;
+      options.onAttempt?.({ ok: true, expiration: Expiration });
       return credentials;
     } catch (error) {
-      if (cached && cached.credentials.expiration.getTime() > now()) {
-        retryNotBefore = now() + FAILED_REFRESH_BACKOFF_MS;
+      lastFailure = error instanceof Error ? error.name : 'Error';
+      options.onAttempt?.({ ok: false, code: lastFailure });
+      if (cached && isValid(now())) {
+        retryNotBefore = now() + RETRY_PAUSE_MS;
         return cached.credentials;
       }
       throw new RoleAssumptionError(`could not assume role ${options.roleArn}`, { cause: error });
@@ -71,15 +88,25 @@ export function createAssumedRoleCredentials(options: AssumedRoleOptions): AwsCr
     }
   };
 
-  return () => {
+  const credentials: AwsCredentialIdentityProvider = () => {
     const time = now();
-    if (
-      cached &&
-      (time < cached.refreshAt || (time < retryNotBefore && time < cached.credentials.expiration.getTime()))
-    ) {
+    if (cached && (time < cached.refreshAt || (time < retryNotBefore && isValid(time)))) {
       return Promise.resolve(cached.credentials);
     }
     inFlight ??= assume();
     return inFlight;
+  };
+
+  return {
+    credentials,
+    readiness() {
+      if (isValid(now())) return { ready: true };
+      if (lastFailure !== undefined) return { ready: false, reason: `the role cannot be assumed (${lastFailure})` };
+      return { ready: false, reason: 'the role has not been assumed yet' };
+    },
+    refreshInBackground() {
+      if (inFlight !== undefined || now() - lastAttemptAt < RETRY_PAUSE_MS) return;
+      credentials().catch(() => undefined);
+    },
   };
 }

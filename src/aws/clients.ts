@@ -4,7 +4,7 @@ import { RedshiftClient } from '@aws-sdk/client-redshift';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Config } from '../config';
-import { createAssumedRoleCredentials, type AssumedRoleOptions } from './assumed-role-credentials';
+import type { AssumedRole } from './assumed-role-credentials';
 
 type AwsConfig = Config['aws'];
 
@@ -38,8 +38,7 @@ export function createStsClient(aws: AwsConfig, requestHandler: NodeHttpHandler)
 export function createRedshiftClient(
   aws: AwsConfig,
   requestHandler: NodeHttpHandler,
-  sts: STSClient,
-  onAssumed?: AssumedRoleOptions['onAssumed'],
+  assumedRole: AssumedRole,
 ): RedshiftClient {
   return new RedshiftClient({
     region: aws.region,
@@ -47,13 +46,6 @@ export function createRedshiftClient(
     maxAttempts: aws.maxAttempts,
     retryMode: 'standard',
     requestHandler,
-    credentials: createAssumedRoleCredentials({
-      sts,
-      roleArn: aws.roleArn,
-      externalId: aws.roleExternalId,
-      sessionName: aws.roleSessionName,
-      durationSeconds: aws.roleDurationSeconds,
-      onAssumed,
-    }),
+    credentials: assumedRole.credentials,
   });
 }

@@ -4,9 +4,17 @@ import {
   type RegisterNamespaceCommandInput,
 } from '@aws-sdk/client-redshift';
 import type { RegistrationStatus } from '../contract';
-import { UpstreamRejectedError } from '../domain/errors';
+import { UpstreamError, UpstreamRejectedError } from '../domain/errors';
 import type { NamespaceRegistrationCommand, NamespaceRegistry } from '../domain/ports';
 import { translateFault } from './fault-translation';
+
+export interface UpstreamCallRecord {
+  operation: string;
+  outcome: 'ok' | 'error';
+  /** The AWS error code, else the gateway's error code, else ''. */
+  code: string;
+  seconds: number;
+}
 
 const STATUSES: ReadonlySet<string> = new Set<RegistrationStatus>(['Registering', 'Deregistering']);
 
@@ -17,13 +25,19 @@ const STATUSES: ReadonlySet<string> = new Set<RegistrationStatus>(['Registering'
 export function createSdkNamespaceRegistry({
   client,
   timeoutMs,
+  onCall,
 }: {
   client: RedshiftClient;
   timeoutMs: number;
+  /** Told of every call's outcome, for metrics. */
+  onCall?: (call: UpstreamCallRecord) => void;
 }): NamespaceRegistry {
   return {
     async register(command) {
+      const operation = 'RegisterNamespace';
       const deadline = AbortSignal.timeout(timeoutMs);
+      const started = process.hrtime.bigint();
+      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       let status: string | undefined;
       try {
         const output = await untilAborted(
@@ -32,8 +46,11 @@ export function createSdkNamespaceRegistry({
         );
         status = output.Status;
       } catch (error) {
-        throw translateFault(error, { deadlineExceeded: deadline.aborted });
+        const translated = translateFault(error, { deadlineExceeded: deadline.aborted });
+        onCall?.({ operation, outcome: 'error', code: codeOf(translated), seconds: seconds() });
+        throw translated;
       }
+      onCall?.({ operation, outcome: 'ok', code: '', seconds: seconds() });
       if (status === undefined || !STATUSES.has(status)) {
         throw new UpstreamRejectedError(`Redshift answered with an unknown status '${status}'`, undefined);
       }
@@ -58,6 +75,11 @@ export function toRegisterNamespaceInput({
           },
     ConsumerIdentifiers: [consumerIdentifier],
   };
+}
+
+function codeOf(error: unknown): string {
+  if (error instanceof UpstreamError) return error.upstream?.code ?? error.code;
+  return 'unexpected';
 }
 
 // The SDK observes abortSignal only in its HTTP handler; credential resolution (an STS call) does

@@ -1,18 +1,13 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import { UpstreamError } from '../domain/errors';
 import './locals';
 import { toProblem } from './problem';
 
 /**
- * The last middleware: every error becomes one application/problem+json answer. Logging is left to
- * the access log line (pino-http), which carries the error and its stack for 5xx answers.
+ * Answers `error` as one application/problem+json response. Logging is left to the access log
+ * line (pino-http), which carries the error and its stack for 5xx answers.
  */
-export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
-  if (res.headersSent) {
-    // Too late for a problem answer: let Express end the connection.
-    next(error);
-    return;
-  }
+export function sendProblem(req: Request, res: Response, error: unknown): void {
   const problem = toProblem(error, {
     instance: req.originalUrl.split('?')[0] ?? '/',
     requestId: res.get('X-Request-Id') ?? '',
@@ -20,4 +15,14 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
   if (problem.status >= 500) res.err = error instanceof Error ? error : new Error(String(error));
   if (error instanceof UpstreamError && error.upstream) res.locals.upstreamCode = error.upstream.code;
   res.status(problem.status).set(problem.headers).type('application/problem+json').json(problem.body);
+}
+
+/** The last middleware: every error becomes one problem answer. */
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  if (res.headersSent) {
+    // Too late for a problem answer (shutdown answered it already, or a stream broke): let Express end it.
+    next(error);
+    return;
+  }
+  sendProblem(req, res, error);
 };

@@ -53,3 +53,6 @@ export class MethodNotAllowedError extends HttpEdgeError {
 export class PayloadTooLargeError extends HttpEdgeError {}
 
 export class UnsupportedMediaTypeError extends HttpEdgeError {}
+
+/** The gateway is shutting down and could not finish this request in time. */
+export class ShuttingDownError extends HttpEdgeError {}

@@ -16,6 +16,7 @@ import {
   RateLimitedError,
   RequestValidationError,
   RouteNotFoundError,
+  ShuttingDownError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from './errors';
@@ -52,6 +53,7 @@ const table = new Map<abstract new (...args: never[]) => Error, ProblemSpec>([
   [UpstreamRejectedError, { status: 502, slug: 'upstream-error', title: 'Upstream error' }],
   // 503, not 502: AWS is reachable but busy or failing for now, and a retry later is likely to work.
   [UpstreamUnavailableError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
+  [ShuttingDownError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
   [AuthUnavailableError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
   [UpstreamTimeoutError, { status: 504, slug: 'upstream-timeout', title: 'Upstream timeout' }],
 ]);

@@ -6,7 +6,9 @@ import type { Config } from '../../src/config';
 import type { AuditEvent } from '../../src/domain/audit';
 import { withConcurrencyLimit } from '../../src/domain/concurrency-limit';
 import { loadContract, type Contract } from '../../src/http/contract';
+import { createInFlightRequests } from '../../src/http/in-flight';
 import { createLogger } from '../../src/logger';
+import { createMetrics } from '../../src/metrics';
 import { testConfig } from './config';
 import { LogCapture } from './log-capture';
 
@@ -43,6 +45,10 @@ export function buildTestApp({
       config.limits.maxConcurrentUpstream,
     ),
     auditLog: { record: (event) => audit.push(event) },
+    metrics: createMetrics(),
+    readiness: { check: () => ({ ready: true }) },
+    inFlight: createInFlightRequests(),
+    isDraining: () => false,
     validateResponses: true,
   });
   return { app, logs, client, audit };

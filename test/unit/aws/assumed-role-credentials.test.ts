@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createAssumedRoleCredentials, RoleAssumptionError } from '../../../src/aws/assumed-role-credentials';
+import { createAssumedRole, RoleAssumptionError } from '../../../src/aws/assumed-role-credentials';
 
 const sts = mockClient(STSClient);
 let clock = 1_000_000;
@@ -16,8 +16,8 @@ function credentials(id: string, lifetimeMs: number) {
   };
 }
 
-function provider() {
-  return createAssumedRoleCredentials({
+function assumedRole() {
+  return createAssumedRole({
     sts: new STSClient({ region: 'eu-west-1' }),
     roleArn: 'arn:aws:iam::111122223333:role/r',
     externalId: undefined,
@@ -27,12 +27,14 @@ function provider() {
   });
 }
 
+const provider = () => assumedRole().credentials;
+
 beforeEach(() => {
   sts.reset();
   clock = 1_000_000;
 });
 
-describe('createAssumedRoleCredentials', () => {
+describe('createAssumedRole', () => {
   it('shares one AssumeRole among concurrent callers and reuses it until the refresh point', async () => {
     sts.on(AssumeRoleCommand).resolves(credentials('A', 3600_000));
     const get = provider();
@@ -101,5 +103,40 @@ describe('createAssumedRoleCredentials', () => {
       .resolves({ Credentials: { ...credentials('A', 3600_000).Credentials, SessionToken: undefined } });
 
     await expect(provider()()).rejects.toBeInstanceOf(RoleAssumptionError);
+  });
+});
+
+describe('createAssumedRole readiness', () => {
+  it('is not ready before the first AssumeRole, ready after, and not ready once STS fails with nothing cached', async () => {
+    sts
+      .on(AssumeRoleCommand)
+      .resolvesOnce(credentials('A', 1_000_000))
+      .rejects(Object.assign(new Error('x'), { name: 'AccessDenied' }));
+    const role = assumedRole();
+
+    expect(role.readiness()).toEqual({ ready: false, reason: 'the role has not been assumed yet' });
+    await role.credentials();
+    expect(role.readiness()).toEqual({ ready: true });
+    clock += 1_000_001;
+    await expect(role.credentials()).rejects.toBeInstanceOf(RoleAssumptionError);
+    expect(role.readiness()).toEqual({ ready: false, reason: 'the role cannot be assumed (AccessDenied)' });
+  });
+
+  it('refreshes in the background at most once every few seconds, never waiting on STS', async () => {
+    sts.on(AssumeRoleCommand).rejects(new Error('down'));
+    const role = assumedRole();
+
+    role.refreshInBackground();
+    role.refreshInBackground();
+    await new Promise((resolve) => setImmediate(resolve));
+    clock += 1_000;
+    role.refreshInBackground();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+
+    clock += 5_000;
+    role.refreshInBackground();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
   });
 });

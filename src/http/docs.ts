@@ -1,0 +1,54 @@
+import express, { Router } from 'express';
+import { getAbsoluteFSPath } from 'swagger-ui-dist';
+import type { Contract } from './contract';
+
+// Swagger UI, served from the swagger-ui-dist package by the gateway itself (no CDN). Its styles
+// are partly inline, so the docs page's policy allows inline styles; scripts come from 'self' only.
+const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+const INDEX_HTML = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Redshift namespace registration gateway: API</title>
+  <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/assets/swagger-ui-bundle.js"></script>
+  <script src="/docs/init.js"></script>
+</body>
+</html>
+`;
+
+const INIT_JS = `window.ui = SwaggerUIBundle({
+  url: '/openapi.json',
+  dom_id: '#swagger-ui',
+  deepLinking: true,
+  tryItOutEnabled: false,
+  persistAuthorization: false,
+});
+`;
+
+/** GET /openapi.json (the contract as the gateway validates it) and GET /docs (Swagger UI). */
+export function createDocsRoutes(contract: Contract): Router {
+  const router = Router();
+  const contractJson = JSON.stringify(contract.document);
+  router.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(contractJson);
+  });
+  router.use('/docs', (_req, res, next) => {
+    res.set('Content-Security-Policy', DOCS_CSP);
+    next();
+  });
+  router.get('/docs', (_req, res) => {
+    res.type('html').send(INDEX_HTML);
+  });
+  router.get('/docs/init.js', (_req, res) => {
+    res.type('application/javascript').send(INIT_JS);
+  });
+  router.use('/docs/assets', express.static(getAbsoluteFSPath(), { index: false, maxAge: '1d', immutable: true }));
+  return router;
+}

@@ -1,0 +1,64 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The gateway's Prometheus metrics, on a registry of their own. Label values are bounded. */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly httpRequests: Counter<'method' | 'route' | 'status' | 'caller'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status' | 'caller'>;
+  readonly httpInFlight: Gauge;
+  readonly upstreamCalls: Counter<'operation' | 'outcome' | 'code'>;
+  readonly upstreamDuration: Histogram<'operation' | 'outcome'>;
+  readonly assumeRoleCalls: Counter<'outcome'>;
+  readonly credentialRefreshes: Counter;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'gateway_http_requests_total',
+      help: 'HTTP requests answered, by method, route template, status and caller.',
+      labelNames: ['method', 'route', 'status', 'caller'],
+      registers,
+    }),
+    httpDuration: new Histogram({
+      name: 'gateway_http_request_duration_seconds',
+      help: 'Time from request to answer, by method, route template, status and caller.',
+      labelNames: ['method', 'route', 'status', 'caller'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    httpInFlight: new Gauge({
+      name: 'gateway_http_requests_in_flight',
+      help: 'HTTP requests being served.',
+      registers,
+    }),
+    upstreamCalls: new Counter({
+      name: 'gateway_upstream_calls_total',
+      help: 'Calls to Redshift, by operation, outcome (ok or error) and AWS error code.',
+      labelNames: ['operation', 'outcome', 'code'],
+      registers,
+    }),
+    upstreamDuration: new Histogram({
+      name: 'gateway_upstream_call_duration_seconds',
+      help: 'Duration of calls to Redshift, retries included, by operation and outcome.',
+      labelNames: ['operation', 'outcome'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    assumeRoleCalls: new Counter({
+      name: 'gateway_sts_assume_role_calls_total',
+      help: 'STS AssumeRole calls, by outcome (ok or error).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    credentialRefreshes: new Counter({
+      name: 'gateway_credential_refreshes_total',
+      help: 'Assumed-role credentials replaced before they expired.',
+      registers,
+    }),
+  };
+}

@@ -5,9 +5,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../src/config';
 import type { AuditEvent } from '../../src/domain/audit';
-import { createGateway } from '../../src/gateway';
+import { createGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
-import { startEmulator, type Emulator } from '../emulator/emulator';
+import { startEmulator, type Emulator, type Faults } from '../emulator/emulator';
 import { loadSeed } from '../emulator/seed';
 import { testEnv } from './config';
 import { LogCapture } from './log-capture';
@@ -17,6 +17,7 @@ export interface LocalStack {
   /** Base URL of the gateway. */
   url: string;
   emulator: Emulator;
+  gateway: Gateway;
   logs: LogCapture;
   /** The audit events written so far to the gateway's audit file. */
   audit(): AuditEvent[];
@@ -30,8 +31,11 @@ export const seed = loadSeed();
  * port, with the real SDK talking real HTTP to the emulator. Base credentials come from the SDK's
  * default chain, here the environment, as they would in a deployment.
  */
-export async function startLocalStack(overrides: Record<string, string> = {}): Promise<LocalStack> {
-  const emulator = await startEmulator({ seed });
+export async function startLocalStack(
+  overrides: Record<string, string> = {},
+  faults: Partial<Faults> = {},
+): Promise<LocalStack> {
+  const emulator = await startEmulator({ seed, faults });
   const [base] = seed.baseCredentials;
   process.env.AWS_ACCESS_KEY_ID = base?.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = base?.secretAccessKey;
@@ -70,6 +74,7 @@ export async function startLocalStack(overrides: Record<string, string> = {}): P
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     emulator,
+    gateway,
     logs,
     audit,
     async close() {

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { Emulator } from '../emulator/emulator';
+import { seed } from './local-stack';
+import { testEnv } from './config';
+
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export interface GatewayProcess {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  output(): { stdout: string; stderr: string };
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+}
+
+/**
+ * The real entry point (src/main.ts, through tsx so no build is needed) as its own process,
+ * configured only from the environment; pointed at `emulator` when one is given.
+ */
+export async function startGatewayProcess(
+  overrides: Record<string, string | undefined> = {},
+  emulator?: Emulator,
+): Promise<GatewayProcess> {
+  const port = await freePort();
+  const [base] = seed.baseCredentials;
+  const awsEnv = emulator
+    ? {
+        AWS_REGION: 'us-east-1',
+        REDSHIFT_ROLE_ARN: seed.roles[0]?.arn,
+        AWS_ENDPOINT_URL_REDSHIFT: emulator.url,
+        AWS_ENDPOINT_URL_STS: emulator.url,
+        AWS_ACCESS_KEY_ID: base?.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: base?.secretAccessKey,
+      }
+    : {};
+  const child = spawn(process.execPath, ['--import', 'tsx', `${__dirname}/../../src/main.ts`], {
+    env: { PATH: process.env.PATH, ...testEnv({ PORT: String(port), HOST: '127.0.0.1', ...awsEnv, ...overrides }) },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { child, url: `http://127.0.0.1:${port}`, output: () => ({ stdout, stderr }), exited };
+}
+
+/** Waits until the process has logged `text`, or fails after `ms`. */
+export async function waitForOutput(gateway: GatewayProcess, text: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!gateway.output().stdout.includes(text)) {
+    if (Date.now() > deadline)
+      throw new Error(`no '${text}' in:\n${gateway.output().stdout}\n${gateway.output().stderr}`);
+    if (gateway.child.exitCode !== null)
+      throw new Error(`exited ${gateway.child.exitCode}:\n${gateway.output().stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

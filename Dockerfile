@@ -20,4 +20,7 @@ COPY --from=build /app/dist ./dist
 COPY openapi/gateway.yaml ./openapi/gateway.yaml
 USER node
 EXPOSE 8080
+# The slim image has no curl: Node's own fetch asks /livez.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/livez').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/main.js"]

@@ -13,6 +13,7 @@ const INDEX_HTML = `<!doctype html>
 <head>
   <meta charset="utf-8">
   <title>Redshift namespace registration gateway: API</title>
+  <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">
   <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
 </head>
 <body>

@@ -4,6 +4,94 @@
  */
 
 export interface paths {
+    readonly "/livez": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Liveness: the process answers */
+        readonly get: operations["getLiveness"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/readyz": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Readiness: configuration loaded, role credentials in hand, not draining
+         * @description Never calls AWS itself; while not ready it may start one background AssumeRole every few seconds.
+         */
+        readonly get: operations["getReadiness"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/metrics": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Prometheus metrics, text exposition format */
+        readonly get: operations["getMetrics"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/openapi.json": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** This contract, as JSON */
+        readonly get: operations["getContract"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/docs": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Interactive API documentation (Swagger UI, served by the gateway) */
+        readonly get: operations["getDocs"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/namespaces/registrations": {
         readonly parameters: {
             readonly query?: never;
@@ -84,6 +172,12 @@ export interface components {
          * @example DataCatalog/111122223333
          */
         readonly ConsumerIdentifier: string;
+        readonly HealthStatus: {
+            /** @enum {string} */
+            readonly status: "ok" | "ready" | "not-ready";
+            /** @description Why the gateway is not ready. */
+            readonly reason?: string;
+        };
         readonly RegistrationStatusResponse: {
             /**
              * @description The registration status that Redshift reported.
@@ -91,7 +185,17 @@ export interface components {
              */
             readonly Status: "Registering" | "Deregistering";
         };
-        /** @description An RFC 9457 problem document. */
+        /**
+         * @description An RFC 9457 problem document.
+         * @example {
+         *       "type": "/problems/internal-error",
+         *       "title": "Internal error",
+         *       "status": 500,
+         *       "detail": "The gateway failed unexpectedly; quote the requestId when reporting it.",
+         *       "instance": "/namespaces/registrations",
+         *       "requestId": "6f1c8f0e-3f2a-4c55-9a53-2f0b0f6d1a10"
+         *     }
+         */
         readonly Problem: {
             /**
              * Format: uri-reference
@@ -147,6 +251,31 @@ export interface components {
                 readonly [name: string]: unknown;
             };
             content: {
+                readonly "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `method-not-allowed`: the path exists, but not with this method; `Allow` lists those it has. */
+        readonly MethodNotAllowed: {
+            headers: {
+                readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                /**
+                 * @description The methods the path accepts.
+                 * @example GET
+                 */
+                readonly Allow?: string;
+                readonly [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/method-not-allowed",
+                 *       "title": "Method not allowed",
+                 *       "status": 405,
+                 *       "detail": "/livez does not accept POST.",
+                 *       "instance": "/livez",
+                 *       "requestId": "6f1c8f0e-3f2a-4c55-9a53-2f0b0f6d1a10"
+                 *     }
+                 */
                 readonly "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -357,7 +486,10 @@ export interface components {
     headers: {
         /** @description The request's id, as kept from the caller or made by the gateway; also in the logs. */
         readonly "X-Request-Id": string;
-        /** @description Seconds to wait before retrying. */
+        /**
+         * @description Seconds to wait before retrying.
+         * @example 5
+         */
         readonly "Retry-After": number;
         /** @description The authentication scheme the gateway expects. */
         readonly "WWW-Authenticate": string;
@@ -366,6 +498,143 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    readonly getLiveness: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The process is up. */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    readonly "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+            readonly 405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    readonly getReadiness: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Ready for traffic. */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ready"
+                     *     }
+                     */
+                    readonly "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+            readonly 405: components["responses"]["MethodNotAllowed"];
+            /** @description Not ready, with the reason. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "not-ready",
+                     *       "reason": "the role cannot be assumed (AccessDenied)"
+                     *     }
+                     */
+                    readonly "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+        };
+    };
+    readonly getMetrics: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The metrics. */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    /** @example gateway_http_requests_in_flight 0 */
+                    readonly "text/plain": string;
+                };
+            };
+            readonly 405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    readonly getContract: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The OpenAPI document. */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.1.0"
+                     *     }
+                     */
+                    readonly "application/json": Record<string, never>;
+                };
+            };
+            readonly 405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    readonly getDocs: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The docs page. */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html> */
+                    readonly "text/html": string;
+                };
+            };
+            readonly 405: components["responses"]["MethodNotAllowed"];
+        };
+    };
     readonly registerNamespace: {
         readonly parameters: {
             readonly query?: never;

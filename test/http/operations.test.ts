@@ -91,3 +91,13 @@ describe('operations endpoints, without credentials', () => {
     expect(res.body.type).toBe('/problems/not-found');
   });
 });
+
+describe('operations paths in the contract', () => {
+  it('a wrong method on one of them answers 405 with Allow, as the contract says', async () => {
+    const res = await request(buildTestApp().app).post('/livez');
+
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET');
+    expect(res.body.type).toBe('/problems/method-not-allowed');
+  });
+});

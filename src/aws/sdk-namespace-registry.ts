@@ -1,4 +1,5 @@
 import {
+  DeregisterNamespaceCommand,
   RegisterNamespaceCommand,
   type RedshiftClient,
   type RegisterNamespaceCommandInput,
@@ -19,7 +20,7 @@ export interface UpstreamCallRecord {
 const STATUSES: ReadonlySet<string> = new Set<RegistrationStatus>(['Registering', 'Deregistering']);
 
 /**
- * NamespaceRegistry on Redshift RegisterNamespace. Each call has one deadline, `timeoutMs`,
+ * NamespaceRegistry on Redshift RegisterNamespace and DeregisterNamespace. Each call has one deadline, `timeoutMs`,
  * covering credential resolution, every retry and its backoff.
  */
 export function createSdkNamespaceRegistry({
@@ -32,30 +33,36 @@ export function createSdkNamespaceRegistry({
   /** Told of every call's outcome, for metrics. */
   onCall?: (call: UpstreamCallRecord) => void;
 }): NamespaceRegistry {
+  // Both operations take the same input and answer the same output shape.
+  const call = async (
+    operation: 'RegisterNamespace' | 'DeregisterNamespace',
+    command: NamespaceRegistrationCommand,
+  ) => {
+    const input = toRegisterNamespaceInput(command);
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    let status: string | undefined;
+    try {
+      const sent =
+        operation === 'RegisterNamespace'
+          ? client.send(new RegisterNamespaceCommand(input), { abortSignal: deadline })
+          : client.send(new DeregisterNamespaceCommand(input), { abortSignal: deadline });
+      status = (await untilAborted(sent, deadline)).Status;
+    } catch (error) {
+      const translated = translateFault(error, { deadlineExceeded: deadline.aborted });
+      onCall?.({ operation, outcome: 'error', code: codeOf(translated), seconds: seconds() });
+      throw translated;
+    }
+    onCall?.({ operation, outcome: 'ok', code: '', seconds: seconds() });
+    if (status === undefined || !STATUSES.has(status)) {
+      throw new UpstreamRejectedError(`Redshift answered with an unknown status '${status}'`, undefined);
+    }
+    return status as RegistrationStatus;
+  };
   return {
-    async register(command) {
-      const operation = 'RegisterNamespace';
-      const deadline = AbortSignal.timeout(timeoutMs);
-      const started = process.hrtime.bigint();
-      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-      let status: string | undefined;
-      try {
-        const output = await untilAborted(
-          client.send(new RegisterNamespaceCommand(toRegisterNamespaceInput(command)), { abortSignal: deadline }),
-          deadline,
-        );
-        status = output.Status;
-      } catch (error) {
-        const translated = translateFault(error, { deadlineExceeded: deadline.aborted });
-        onCall?.({ operation, outcome: 'error', code: codeOf(translated), seconds: seconds() });
-        throw translated;
-      }
-      onCall?.({ operation, outcome: 'ok', code: '', seconds: seconds() });
-      if (status === undefined || !STATUSES.has(status)) {
-        throw new UpstreamRejectedError(`Redshift answered with an unknown status '${status}'`, undefined);
-      }
-      return status as RegistrationStatus;
-    },
+    register: (command) => call('RegisterNamespace', command),
+    deregister: (command) => call('DeregisterNamespace', command),
   };
 }
 

@@ -113,6 +113,27 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/namespaces/deregistrations": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Deregister a cluster or serverless namespace from the Data Catalog
+         * @description Calls Redshift `DeregisterNamespace`, with the same body as registration. Redshift starts the
+         *     deregistration and answers at once, so the gateway answers `202 Accepted` with the status it reported.
+         */
+        readonly post: operations["deregisterNamespace"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -658,6 +679,47 @@ export interface operations {
                     /**
                      * @example {
                      *       "Status": "Registering"
+                     *     }
+                     */
+                    readonly "application/json": components["schemas"]["RegistrationStatusResponse"];
+                };
+            };
+            readonly 400: components["responses"]["BadRequest"];
+            readonly 401: components["responses"]["Unauthorized"];
+            readonly 404: components["responses"]["ClusterNotFound"];
+            readonly 409: components["responses"]["InvalidClusterState"];
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 502: components["responses"]["UpstreamError"];
+            readonly 503: components["responses"]["UpstreamUnavailable"];
+            readonly 504: components["responses"]["UpstreamTimeout"];
+            readonly default: components["responses"]["Problem"];
+        };
+    };
+    readonly deregisterNamespace: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["NamespaceRegistrationRequest"];
+            };
+        };
+        readonly responses: {
+            /** @description Redshift accepted the deregistration and is carrying it out. */
+            readonly 202: {
+                headers: {
+                    readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "Status": "Deregistering"
                      *     }
                      */
                     readonly "application/json": components["schemas"]["RegistrationStatusResponse"];

@@ -23,6 +23,7 @@ export function withConcurrencyLimit(
   };
   return {
     register: (command) => guard(() => registry.register(command)),
+    deregister: (command) => guard(() => registry.deregister(command)),
     inFlight: () => inFlight,
   };
 }

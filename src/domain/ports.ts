@@ -7,11 +7,11 @@ export interface NamespaceRegistrationCommand {
   readonly consumerIdentifier: string;
 }
 
-/** Where registrations are carried out: Redshift, in production. */
+/**
+ * Where registrations are carried out: Redshift, in production. Both methods throw UpstreamError
+ * subclasses (ClusterNotFoundError, InvalidNamespaceError, ...) for every way the upstream call can fail.
+ */
 export interface NamespaceRegistry {
-  /**
-   * @throws UpstreamError subclasses (ClusterNotFoundError, InvalidNamespaceError, ...) for every
-   * way the upstream call can fail.
-   */
   register(command: NamespaceRegistrationCommand): Promise<RegistrationStatus>;
+  deregister(command: NamespaceRegistrationCommand): Promise<RegistrationStatus>;
 }

@@ -1,10 +1,11 @@
 import { Router } from 'express';
-import type { RegisterNamespaceDeps } from '../domain/register-namespace';
-import { registerNamespaceHandler } from './handlers/register-namespace';
+import type { ChangeRegistrationDeps } from '../domain/change-registration';
+import { changeRegistrationHandler } from './handlers/change-registration';
 
-/** One line per operation of openapi/gateway.yaml. */
-export function createRoutes(deps: RegisterNamespaceDeps): Router {
+/** One line per operation of openapi/gateway.yaml under /namespaces. */
+export function createRoutes(deps: ChangeRegistrationDeps): Router {
   const router = Router();
-  router.post('/namespaces/registrations', registerNamespaceHandler(deps));
+  router.post('/namespaces/registrations', changeRegistrationHandler(deps, 'register'));
+  router.post('/namespaces/deregistrations', changeRegistrationHandler(deps, 'deregister'));
   return router;
 }

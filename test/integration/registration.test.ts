@@ -112,3 +112,29 @@ describe('registration through the real SDK and the emulator', () => {
     }
   });
 });
+
+describe('deregistration through the real SDK and the emulator', () => {
+  const deregister = (body: object) =>
+    request(stack.url).post('/namespaces/deregistrations').set('Authorization', `Bearer ${TEST_API_KEY}`).send(body);
+
+  it('deregisters a provisioned cluster: 202 Deregistering, and Redshift received DeregisterNamespace', async () => {
+    const res = await deregister(provisionedBody('analytics-prod'));
+
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ Status: 'Deregistering' });
+    expect(redshiftCalls()).toEqual([
+      expect.objectContaining({ action: 'DeregisterNamespace', status: 200, result: { Status: 'Deregistering' } }),
+    ]);
+  });
+
+  it.each([
+    ['an unknown cluster', 404, 'cluster-not-found', provisionedBody('no-such-cluster')],
+    ['a cluster not available', 409, 'invalid-cluster-state', provisionedBody('analytics-resizing')],
+    ['a workgroup of another namespace', 400, 'invalid-namespace', serverless('sales-ns', 'marketing-wg')],
+  ])('%s gives %i %s', async (_name, status, slug, body) => {
+    const res = await deregister(body);
+
+    expect(res.status).toBe(status);
+    expect(res.body.type).toBe(`/problems/${slug}`);
+  });
+});

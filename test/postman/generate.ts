@@ -57,6 +57,15 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'Deregister a provisioned cluster: 202',
+    path: 'namespaces/deregistrations',
+    body: provisioned('analytics-dev'),
+    tests: [
+      `pm.test('status is 202', () => pm.response.to.have.status(202));`,
+      `pm.test('Redshift is deregistering', () => pm.expect(pm.response.json()).to.eql({ Status: 'Deregistering' }));`,
+    ],
+  },
+  {
     name: 'Both union members: 400 validation-failed',
     path: 'namespaces/registrations',
     body: {

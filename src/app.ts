@@ -8,6 +8,8 @@ import type { AuditLog } from './domain/audit';
 import type { NamespaceRegistry } from './domain/ports';
 import type { Contract } from './http/contract';
 import { createDocsRoutes } from './http/docs';
+import { idempotency } from './http/idempotency/middleware';
+import type { IdempotencyStore } from './http/idempotency/store';
 import { errorHandler } from './http/error-handler';
 import { createOperationsRoutes, type Readiness } from './http/health';
 import type { InFlightRequests } from './http/in-flight';
@@ -29,6 +31,7 @@ export interface AppDeps {
   readonly contract: Contract;
   readonly namespaceRegistry: NamespaceRegistry;
   readonly auditLog: AuditLog;
+  readonly idempotencyStore: IdempotencyStore;
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   readonly inFlight: InFlightRequests;
@@ -98,6 +101,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: config.http.bodyLimitBytes }));
   app.use(limitJsonDepth(config.http.jsonMaxDepth));
   app.use(createValidator(contract, { validateResponses: deps.validateResponses ?? false }));
+  app.use('/namespaces', idempotency(deps.idempotencyStore));
   app.use(
     createRoutes({
       namespaceRegistry: deps.namespaceRegistry,

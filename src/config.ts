@@ -39,6 +39,12 @@ export interface Config {
     readonly ratePerMinute: number;
     readonly maxConcurrentUpstream: number;
   };
+  readonly idempotency: {
+    readonly ttlSeconds: number;
+    readonly maxEntries: number;
+    /** Redis shared by the replicas; in-process memory when unset. */
+    readonly redisUrl: string | undefined;
+  };
   /** Audit events go to this file, or to stdout when unset. */
   readonly auditLogFile: string | undefined;
   readonly aws: {
@@ -133,6 +139,11 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: integer(1, 100000).default(60),
   MAX_CONCURRENT_UPSTREAM: integer(1, 1024).default(32),
   AUDIT_LOG_FILE: optionalText,
+  IDEMPOTENCY_TTL_SECONDS: integer(60, 604800).default(86400),
+  IDEMPOTENCY_MAX_ENTRIES: integer(100, 1000000).default(10000),
+  REDIS_URL: optionalText.pipe(
+    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  ),
   JWT_ISSUER: optionalText,
   JWT_AUDIENCE: optionalText,
   JWT_JWKS_URL: endpointUrl,
@@ -267,6 +278,11 @@ export function loadConfig(
     auth: { disabled: e.AUTH_DISABLED, apiKeys, jwt },
     authz: { policy, allowAll: e.AUTHZ_ALLOW_ALL },
     limits: { ratePerMinute: e.RATE_LIMIT_PER_MINUTE, maxConcurrentUpstream: e.MAX_CONCURRENT_UPSTREAM },
+    idempotency: {
+      ttlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+      maxEntries: e.IDEMPOTENCY_MAX_ENTRIES,
+      redisUrl: e.REDIS_URL,
+    },
     auditLogFile: e.AUDIT_LOG_FILE,
     aws: {
       region: e.AWS_REGION,

@@ -7,6 +7,8 @@ import type { Config } from './config';
 import type { AuditLog } from './domain/audit';
 import { withConcurrencyLimit } from './domain/concurrency-limit';
 import { loadContract } from './http/contract';
+import { createMemoryIdempotencyStore } from './http/idempotency/memory-store';
+import { createRedisIdempotencyStore } from './http/idempotency/redis-store';
 import { createInFlightRequests, type InFlightRequests } from './http/in-flight';
 import { createAuditLog, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
@@ -66,12 +68,22 @@ export function createGateway(
     config.limits.maxConcurrentUpstream,
   );
 
+  const times = {
+    ttlMs: config.idempotency.ttlSeconds * 1000,
+    // A claim outlives the longest a request can take upstream, with room to spare.
+    claimTtlMs: Math.max(60_000, 2 * config.aws.timeoutMs),
+  };
+  const idempotencyStore = config.idempotency.redisUrl
+    ? createRedisIdempotencyStore({ url: config.idempotency.redisUrl, logger, ...times })
+    : createMemoryIdempotencyStore({ maxEntries: config.idempotency.maxEntries, ...times });
+
   const app = createApp({
     config,
     logger,
     contract: loadContract(),
     namespaceRegistry,
     auditLog,
+    idempotencyStore,
     metrics,
     inFlight,
     isDraining: () => draining,
@@ -96,6 +108,7 @@ export function createGateway(
     destroy() {
       redshift.destroy();
       sts.destroy();
+      void idempotencyStore.close();
     },
   };
 }

@@ -238,7 +238,7 @@ export interface components {
             readonly requestId: string;
             /** @description For `validation-failed`, one item per mistake in the request. */
             readonly errors?: readonly {
-                /** @description JSON pointer (RFC 6901) into the request body. */
+                /** @description JSON pointer (RFC 6901) into the request body, or `/headers/<name>` for a header. */
                 readonly pointer: string;
                 readonly detail: string;
             }[];
@@ -345,8 +345,21 @@ export interface components {
                 readonly "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `invalid-cluster-state`: the cluster is not in a state that allows it (`InvalidClusterStateFault`). */
-        readonly InvalidClusterState: {
+        /**
+         * @description `invalid-cluster-state`: the cluster is not in a state that allows it (`InvalidClusterStateFault`).
+         *     `idempotency-key-in-use`: a request with the same Idempotency-Key is still running.
+         */
+        readonly Conflict: {
+            headers: {
+                readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                readonly [name: string]: unknown;
+            };
+            content: {
+                readonly "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `idempotency-key-reuse`: this Idempotency-Key was used with another request body. */
+        readonly IdempotencyKeyReuse: {
             headers: {
                 readonly "X-Request-Id": components["headers"]["X-Request-Id"];
                 readonly [name: string]: unknown;
@@ -354,16 +367,12 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "/problems/invalid-cluster-state",
-                 *       "title": "Invalid cluster state",
-                 *       "status": 409,
-                 *       "detail": "The cluster is not in a state that allows this operation; retry when it is available.",
+                 *       "type": "/problems/idempotency-key-reuse",
+                 *       "title": "Idempotency key reused",
+                 *       "status": 422,
+                 *       "detail": "This Idempotency-Key was used with another request; use a new key for a new request.",
                  *       "instance": "/namespaces/registrations",
-                 *       "requestId": "6f1c8f0e-3f2a-4c55-9a53-2f0b0f6d1a10",
-                 *       "upstream": {
-                 *         "code": "InvalidClusterState",
-                 *         "requestId": "0d5d2d3c-8d7e-4b0e-9d64-1f35f5b7c3a2"
-                 *       }
+                 *       "requestId": "6f1c8f0e-3f2a-4c55-9a53-2f0b0f6d1a10"
                  *     }
                  */
                 readonly "application/problem+json": components["schemas"]["Problem"];
@@ -502,9 +511,24 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description Makes a retry safe (IETF draft "The Idempotency-Key HTTP Header Field"): the first request with
+         *     a key runs; a repeat with the same key and body, by the same caller, gets the stored answer with
+         *     `Idempotent-Replayed: true` and does not reach Redshift again. 1 to 255 printable ASCII
+         *     characters, optionally in double quotes (a Structured Field string). Kept for
+         *     IDEMPOTENCY_TTL_SECONDS. Answers 429 and 5xx are not stored, so a retry runs anew.
+         * @example 5f2b7c1e-6f3a-4f7e-9d2a-0c1b2a3d4e5f
+         */
+        readonly IdempotencyKey: string;
+    };
     requestBodies: never;
     headers: {
+        /**
+         * @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key.
+         * @example true
+         */
+        readonly "Idempotent-Replayed": "true";
         /** @description The request's id, as kept from the caller or made by the gateway; also in the logs. */
         readonly "X-Request-Id": string;
         /**
@@ -659,7 +683,17 @@ export interface operations {
     readonly registerNamespace: {
         readonly parameters: {
             readonly query?: never;
-            readonly header?: never;
+            readonly header?: {
+                /**
+                 * @description Makes a retry safe (IETF draft "The Idempotency-Key HTTP Header Field"): the first request with
+                 *     a key runs; a repeat with the same key and body, by the same caller, gets the stored answer with
+                 *     `Idempotent-Replayed: true` and does not reach Redshift again. 1 to 255 printable ASCII
+                 *     characters, optionally in double quotes (a Structured Field string). Kept for
+                 *     IDEMPOTENCY_TTL_SECONDS. Answers 429 and 5xx are not stored, so a retry runs anew.
+                 * @example 5f2b7c1e-6f3a-4f7e-9d2a-0c1b2a3d4e5f
+                 */
+                readonly "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             readonly path?: never;
             readonly cookie?: never;
         };
@@ -673,6 +707,7 @@ export interface operations {
             readonly 202: {
                 headers: {
                     readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                    readonly "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     readonly [name: string]: unknown;
                 };
                 content: {
@@ -687,9 +722,10 @@ export interface operations {
             readonly 400: components["responses"]["BadRequest"];
             readonly 401: components["responses"]["Unauthorized"];
             readonly 404: components["responses"]["ClusterNotFound"];
-            readonly 409: components["responses"]["InvalidClusterState"];
+            readonly 409: components["responses"]["Conflict"];
             readonly 413: components["responses"]["PayloadTooLarge"];
             readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 422: components["responses"]["IdempotencyKeyReuse"];
             readonly 500: components["responses"]["InternalError"];
             readonly 502: components["responses"]["UpstreamError"];
             readonly 503: components["responses"]["UpstreamUnavailable"];
@@ -700,7 +736,17 @@ export interface operations {
     readonly deregisterNamespace: {
         readonly parameters: {
             readonly query?: never;
-            readonly header?: never;
+            readonly header?: {
+                /**
+                 * @description Makes a retry safe (IETF draft "The Idempotency-Key HTTP Header Field"): the first request with
+                 *     a key runs; a repeat with the same key and body, by the same caller, gets the stored answer with
+                 *     `Idempotent-Replayed: true` and does not reach Redshift again. 1 to 255 printable ASCII
+                 *     characters, optionally in double quotes (a Structured Field string). Kept for
+                 *     IDEMPOTENCY_TTL_SECONDS. Answers 429 and 5xx are not stored, so a retry runs anew.
+                 * @example 5f2b7c1e-6f3a-4f7e-9d2a-0c1b2a3d4e5f
+                 */
+                readonly "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             readonly path?: never;
             readonly cookie?: never;
         };
@@ -714,6 +760,7 @@ export interface operations {
             readonly 202: {
                 headers: {
                     readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                    readonly "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     readonly [name: string]: unknown;
                 };
                 content: {
@@ -728,9 +775,10 @@ export interface operations {
             readonly 400: components["responses"]["BadRequest"];
             readonly 401: components["responses"]["Unauthorized"];
             readonly 404: components["responses"]["ClusterNotFound"];
-            readonly 409: components["responses"]["InvalidClusterState"];
+            readonly 409: components["responses"]["Conflict"];
             readonly 413: components["responses"]["PayloadTooLarge"];
             readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 422: components["responses"]["IdempotencyKeyReuse"];
             readonly 500: components["responses"]["InternalError"];
             readonly 502: components["responses"]["UpstreamError"];
             readonly 503: components["responses"]["UpstreamUnavailable"];

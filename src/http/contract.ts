@@ -20,6 +20,8 @@ export interface Contract {
   readonly document: Readonly<Record<string, unknown>>;
   /** The schema of the JSON body of `method path`, with `$ref`s followed. */
   requestBodySchema(method: string, path: string): SchemaObject | undefined;
+  /** The schema of header `name` of `method path`, with `$ref`s followed. */
+  headerSchema(method: string, path: string, name: string): SchemaObject | undefined;
   /** The schema that applies at `pointer` (RFC 6901 segments) inside `root`, with `$ref`s followed. */
   schemaAt(root: SchemaObject, segments: readonly string[]): SchemaObject | undefined;
 }
@@ -44,6 +46,18 @@ export function loadContract(path: string = CONTRACT_PATH): Contract {
       const operation = atPointer(document, `#/paths/${escape(path)}/${method.toLowerCase()}`) as
         { requestBody?: { content?: Record<string, { schema?: SchemaObject }> } } | undefined;
       return resolve(operation?.requestBody?.content?.['application/json']?.schema);
+    },
+    headerSchema(method, path, name) {
+      const parameters = atPointer(document, `#/paths/${escape(path)}/${method.toLowerCase()}/parameters`);
+      if (!Array.isArray(parameters)) return undefined;
+      for (const entry of parameters as SchemaObject[]) {
+        const parameter = (entry.$ref ? atPointer(document, entry.$ref) : entry) as
+          { in?: string; name?: string; schema?: SchemaObject } | undefined;
+        if (parameter?.in === 'header' && parameter.name?.toLowerCase() === name.toLowerCase()) {
+          return resolve(parameter.schema);
+        }
+      }
+      return undefined;
     },
     schemaAt(root, segments) {
       let schema = resolve(root);

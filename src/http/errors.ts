@@ -56,3 +56,9 @@ export class UnsupportedMediaTypeError extends HttpEdgeError {}
 
 /** The gateway is shutting down and could not finish this request in time. */
 export class ShuttingDownError extends HttpEdgeError {}
+
+/** The Idempotency-Key was first used with another request. */
+export class IdempotencyKeyReuseError extends HttpEdgeError {}
+
+/** The first request with this Idempotency-Key has not finished yet. */
+export class IdempotencyKeyInUseError extends HttpEdgeError {}

@@ -9,8 +9,11 @@ import {
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from '../domain/errors';
+import { IdempotencyStoreUnavailableError } from './idempotency/store';
 import {
   AuthUnavailableError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReuseError,
   MethodNotAllowedError,
   PayloadTooLargeError,
   RateLimitedError,
@@ -47,12 +50,15 @@ const table = new Map<abstract new (...args: never[]) => Error, ProblemSpec>([
   [RouteNotFoundError, { status: 404, slug: 'not-found', title: 'Not found' }],
   [MethodNotAllowedError, { status: 405, slug: 'method-not-allowed', title: 'Method not allowed' }],
   [InvalidClusterStateError, { status: 409, slug: 'invalid-cluster-state', title: 'Invalid cluster state' }],
+  [IdempotencyKeyInUseError, { status: 409, slug: 'idempotency-key-in-use', title: 'Idempotency key in use' }],
   [PayloadTooLargeError, { status: 413, slug: 'payload-too-large', title: 'Payload too large' }],
   [UnsupportedMediaTypeError, { status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type' }],
+  [IdempotencyKeyReuseError, { status: 422, slug: 'idempotency-key-reuse', title: 'Idempotency key reused' }],
   [RateLimitedError, { status: 429, slug: 'rate-limited', title: 'Too many requests' }],
   [UpstreamRejectedError, { status: 502, slug: 'upstream-error', title: 'Upstream error' }],
   // 503, not 502: AWS is reachable but busy or failing for now, and a retry later is likely to work.
   [UpstreamUnavailableError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
+  [IdempotencyStoreUnavailableError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
   [ShuttingDownError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
   [AuthUnavailableError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
   [UpstreamTimeoutError, { status: 504, slug: 'upstream-timeout', title: 'Upstream timeout' }],

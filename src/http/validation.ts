@@ -71,7 +71,7 @@ function translate(error: unknown, contract: Contract, method: string, path: str
     const bodySchema = contract.requestBodySchema(method, path);
     const items = error.errors as ValidatorErrorItem[];
     const fieldErrors = items
-      .map((item) => toFieldError(item, { contract, bodySchema, body }))
+      .map((item) => toFieldError(item, { contract, method, path, bodySchema, body }))
       .filter((item): item is FieldError => item !== undefined);
     return new RequestValidationError('The request body does not match the contract.', fieldErrors);
   }
@@ -80,12 +80,18 @@ function translate(error: unknown, contract: Contract, method: string, path: str
 
 interface Context {
   contract: Contract;
+  method: string;
+  path: string;
   bodySchema: SchemaObject | undefined;
   body: unknown;
 }
 
 /** One validator error as a JSON pointer into the body and a sentence a person understands. */
 function toFieldError(item: ValidatorErrorItem, context: Context): FieldError | undefined {
+  if (item.path.startsWith('/headers/')) {
+    const schema = context.contract.headerSchema(context.method, context.path, item.path.slice('/headers/'.length));
+    return { pointer: item.path, detail: schema?.['x-pattern-message'] ?? item.message };
+  }
   if (!item.path.startsWith('/body')) return { pointer: item.path, detail: item.message };
   const pointer = item.path.slice('/body'.length);
   const segments = pointer === '' ? [] : pointer.slice(1).split('/').map(unescapePointer);

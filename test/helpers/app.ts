@@ -6,6 +6,8 @@ import type { Config } from '../../src/config';
 import type { AuditEvent } from '../../src/domain/audit';
 import { withConcurrencyLimit } from '../../src/domain/concurrency-limit';
 import { loadContract, type Contract } from '../../src/http/contract';
+import { createMemoryIdempotencyStore } from '../../src/http/idempotency/memory-store';
+import type { IdempotencyStore } from '../../src/http/idempotency/store';
 import { createInFlightRequests } from '../../src/http/in-flight';
 import { createLogger } from '../../src/logger';
 import { createMetrics } from '../../src/metrics';
@@ -33,7 +35,13 @@ export function buildTestApp({
     maxAttempts: 1,
   }),
   timeoutMs = config.aws.timeoutMs,
-}: { config?: Config; client?: RedshiftClient; timeoutMs?: number } = {}): TestApp {
+  idempotencyStore = createMemoryIdempotencyStore({ ttlMs: 60_000, claimTtlMs: 60_000, maxEntries: 1000 }),
+}: {
+  config?: Config;
+  client?: RedshiftClient;
+  timeoutMs?: number;
+  idempotencyStore?: IdempotencyStore;
+} = {}): TestApp {
   const logs = new LogCapture();
   const audit: AuditEvent[] = [];
   const app = createApp({
@@ -45,6 +53,7 @@ export function buildTestApp({
       config.limits.maxConcurrentUpstream,
     ),
     auditLog: { record: (event) => audit.push(event) },
+    idempotencyStore,
     metrics: createMetrics(),
     readiness: { check: () => ({ ready: true }) },
     inFlight: createInFlightRequests(),

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import { IdempotencyKeyInUseError, IdempotencyKeyReuseError } from '../errors';
+import '../locals';
+import type { IdempotencyStore, StoredAnswer } from './store';
+
+/**
+ * Idempotency-Key (IETF HTTPAPI draft): runs the first request with a key and stores its final
+ * answer; a repeat by the same caller with the same key and body gets that answer again, with
+ * `Idempotent-Replayed: true`, and never reaches the use case. Runs after validation, so a body that
+ * fails the contract is never stored and can be corrected under the same key.
+ *
+ * Stored: 2xx and 4xx answers except 429. Not stored: 429 and every 5xx (throttled, unavailable,
+ * timed out, failed): a retry should be allowed to get another answer.
+ */
+export function idempotency(store: IdempotencyStore): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('Idempotency-Key');
+    if (header === undefined) {
+      next();
+      return;
+    }
+    // A Structured Field string comes in double quotes; the key is what is inside them.
+    const key = header.replace(/^"(.*)"$/, '$1');
+    const scope = `${res.locals.caller?.id ?? 'anonymous'}\n${key}`;
+    const fingerprint = fingerprintOf(req);
+
+    const claim = await store.claim(scope, fingerprint);
+    if (claim.outcome !== 'claimed') {
+      if (claim.fingerprint !== fingerprint) {
+        throw new IdempotencyKeyReuseError(
+          'This Idempotency-Key was used with another request; use a new key for a new request.',
+        );
+      }
+      if (claim.outcome === 'in-progress') {
+        throw new IdempotencyKeyInUseError(
+          'A request with this Idempotency-Key is still running; retry once it has finished.',
+        );
+      }
+      res
+        .set('Idempotent-Replayed', 'true')
+        .status(claim.answer.status)
+        .type(claim.answer.contentType)
+        .send(claim.answer.body);
+      return;
+    }
+
+    captureAnswer(res, (answer) => {
+      const settled =
+        answer !== undefined && isStored(answer.status)
+          ? store.complete(scope, claim.token, fingerprint, answer)
+          : store.release(scope, claim.token);
+      settled.catch((error: unknown) => req.log.warn({ err: error }, 'idempotency record not settled'));
+    });
+    next();
+  };
+}
+
+function isStored(status: number): boolean {
+  return status < 500 && status !== 429;
+}
+
+/** The method, the path and the body with its keys sorted: what makes two requests the same. */
+function fingerprintOf(req: Request): string {
+  return createHash('sha256')
+    .update(`${req.method} ${req.path}\n${canonicalJson(req.body)}`)
+    .digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Calls `settle` once the response is over, with what was sent through res.json (every answer of
+ * the gateway's routes and error handler is), or undefined when the connection closed first.
+ */
+function captureAnswer(res: Response, settle: (answer: StoredAnswer | undefined) => void): void {
+  let body: string | undefined;
+  const json = res.json.bind(res);
+  res.json = (value: unknown) => {
+    body = JSON.stringify(value);
+    return json(value);
+  };
+  let settled = false;
+  const done = () => {
+    if (settled) return;
+    settled = true;
+    const finished = res.writableFinished && body !== undefined;
+    settle(
+      finished
+        ? { status: res.statusCode, contentType: String(res.get('Content-Type') ?? 'application/json'), body: body! }
+        : undefined,
+    );
+  };
+  res.once('finish', done);
+  res.once('close', done);
+}

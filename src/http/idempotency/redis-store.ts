@@ -32,8 +32,8 @@ return 0`;
 
 /**
  * Idempotency records in Redis, shared by every replica. A claim is one `SET NX PX`, so two
- * replicas racing on a key run the upstream call once. With Redis unreachable, calls fail at once
- * (no offline queue) and the client reconnects in the background.
+ * replicas racing on a key run the upstream call once. With Redis unreachable, calls fail within
+ * a second and the client reconnects in the background.
  */
 export function createRedisIdempotencyStore({
   url,
@@ -44,7 +44,8 @@ export function createRedisIdempotencyStore({
 }: IdempotencyTimes & { url: string; logger: Logger; keyPrefix?: string }): IdempotencyStore {
   const redis = new Redis(url, {
     keyPrefix,
-    enableOfflineQueue: false,
+    // Commands wait for a connection that is being made, but no more than commandTimeout, and are
+    // not retried: with Redis away, a keyed request gets its 503 within a second.
     maxRetriesPerRequest: 0,
     connectTimeout: 1_000,
     commandTimeout: 1_000,

@@ -2,7 +2,9 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'src/contract/openapi.generated.ts', 'eslint.config.mjs'] },
+  {
+    ignores: ['dist/', 'coverage/', 'src/contract/openapi.generated.ts', 'eslint.config.mjs', 'test/reliability/*.cjs'],
+  },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -103,6 +103,8 @@ export function createGateway(
     inFlight,
     startDraining() {
       draining = true;
+      // Answers still to come on kept-alive connections close them, so clients reconnect elsewhere.
+      for (const [, res] of inFlight.pending()) res.setHeader('Connection', 'close');
     },
     warmUp: () => assumedRole.refreshInBackground(),
     destroy() {

@@ -2,8 +2,10 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { Emulator } from '../emulator/emulator';
-import { seed } from './local-stack';
+import { loadSeed } from '../emulator/seed';
 import { testEnv } from './config';
+
+const seed = loadSeed();
 
 export async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -29,6 +31,7 @@ export interface GatewayProcess {
 export async function startGatewayProcess(
   overrides: Record<string, string | undefined> = {},
   emulator?: Emulator,
+  nodeOptions: string[] = [],
 ): Promise<GatewayProcess> {
   const port = await freePort();
   const [base] = seed.baseCredentials;
@@ -42,7 +45,7 @@ export async function startGatewayProcess(
         AWS_SECRET_ACCESS_KEY: base?.secretAccessKey,
       }
     : {};
-  const child = spawn(process.execPath, ['--import', 'tsx', `${__dirname}/../../src/main.ts`], {
+  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', `${__dirname}/../../src/main.ts`], {
     env: { PATH: process.env.PATH, ...testEnv({ PORT: String(port), HOST: '127.0.0.1', ...awsEnv, ...overrides }) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -1,0 +1,340 @@
+// `npm run test:reliability`: the real server process against the emulator with injected faults,
+// under concurrent load. Every request sent must get exactly one well-formed answer from DESIGN.md's
+// table; the process must stay healthy, not leak memory or file descriptors, and drain on SIGTERM.
+// Prints one row per scenario and exits 1 if any verdict is FAIL. Bounded to a few minutes.
+import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startEmulator, type Emulator, type Faults } from '../emulator/emulator';
+import { loadSeed } from '../emulator/seed';
+import { provisionedBody } from '../helpers/bodies';
+import { TEST_API_KEY } from '../helpers/config';
+import { startGatewayProcess, waitForOutput, type GatewayProcess } from '../helpers/gateway-process';
+
+interface Tally {
+  scenario: string;
+  sent: number;
+  byStatus: Map<number, number>;
+  unanswered: number;
+  /** Connections refused: the request was never accepted. */
+  refused: number;
+  malformed: string[];
+  notes: string[];
+  failures: string[];
+}
+
+const PROBLEM_STATUSES: Record<number, string[]> = {
+  400: ['validation-failed', 'invalid-namespace'],
+  404: ['cluster-not-found'],
+  409: ['invalid-cluster-state'],
+  502: ['upstream-error'],
+  503: ['upstream-unavailable'],
+  504: ['upstream-timeout'],
+};
+
+const validBody = JSON.stringify(provisionedBody('analytics-prod'));
+const invalidBodies = [
+  JSON.stringify({ NamespaceIdentifier: {}, ConsumerIdentifiers: [] }),
+  '{"NamespaceIdentifier": ',
+  JSON.stringify({ ...provisionedBody(), Extra: 'x'.repeat(200) }),
+];
+
+/** Sends one request and checks that its answer is one of `allowed`, in the shape the contract gives. */
+async function send(gateway: GatewayProcess, tally: Tally, allowed: number[], body: string): Promise<void> {
+  tally.sent += 1;
+  let status: number;
+  let text: string;
+  let contentType: string;
+  try {
+    const res = await fetch(`${gateway.url}/namespaces/registrations`, {
+      method: 'POST',
+      headers: { 'X-API-Key': TEST_API_KEY, 'Content-Type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(30_000),
+    });
+    status = res.status;
+    contentType = res.headers.get('content-type') ?? '';
+    text = await res.text();
+  } catch (error) {
+    const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+    if (code === 'ECONNREFUSED') {
+      tally.refused += 1;
+      return;
+    }
+    tally.unanswered += 1;
+    if (tally.unanswered <= 3) tally.notes.push(`unanswered: ${code ?? (error as Error).message}`);
+    return;
+  }
+  tally.byStatus.set(status, (tally.byStatus.get(status) ?? 0) + 1);
+  const problem = wellFormed(status, contentType, text);
+  if (problem) tally.malformed.push(problem);
+  else if (!allowed.includes(status)) tally.malformed.push(`status ${status} not expected here: ${text.slice(0, 160)}`);
+}
+
+function wellFormed(status: number, contentType: string, text: string): string | undefined {
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return `status ${status}: body is not JSON`;
+  }
+  if (status === 202) return body.Status === 'Registering' ? undefined : `202 with body ${text}`;
+  if (!contentType.startsWith('application/problem+json')) return `status ${status} as ${contentType}`;
+  const slugs = PROBLEM_STATUSES[status] ?? [];
+  const slug = String(body.type).replace('/problems/', '');
+  if (body.status !== status || !slugs.includes(slug)) return `status ${status} with problem ${String(body.type)}`;
+  if (typeof body.requestId !== 'string' || typeof body.detail !== 'string')
+    return `status ${status}: incomplete problem`;
+  if (/\bat .*\.(ts|js):\d+/.test(text)) return `status ${status}: a stack trace leaked`;
+  return undefined;
+}
+
+/** `total` requests, `concurrency` at a time; `pick` chooses each body. */
+async function load(
+  gateway: GatewayProcess,
+  tally: Tally,
+  {
+    total,
+    concurrency,
+    allowed,
+    pick = () => validBody,
+  }: { total: number; concurrency: number; allowed: number[]; pick?: (i: number) => string },
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const i = next;
+      next += 1;
+      await send(gateway, tally, allowed, pick(i));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+function newTally(scenario: string): Tally {
+  return { scenario, sent: 0, byStatus: new Map(), unanswered: 0, refused: 0, malformed: [], notes: [], failures: [] };
+}
+
+async function healthy(gateway: GatewayProcess, tally: Tally): Promise<void> {
+  if (gateway.child.exitCode !== null) {
+    tally.failures.push(`the process exited (${gateway.child.exitCode})`);
+    return;
+  }
+  const live = await fetch(`${gateway.url}/livez`).then(
+    (res) => res.status,
+    () => 0,
+  );
+  if (live !== 200) tally.failures.push(`/livez answered ${live}`);
+  if (/"level":60|unhandled rejection|uncaught exception/.test(gateway.output().stdout)) {
+    tally.failures.push('the log has a fatal line (unhandled rejection or uncaught exception)');
+  }
+}
+
+async function waitReady(gateway: GatewayProcess, ms = 15_000): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < ms) {
+    if (
+      (await fetch(`${gateway.url}/readyz`).then(
+        (res) => res.status,
+        () => 0,
+      )) === 200
+    )
+      return Date.now() - started;
+    if (gateway.child.exitCode !== null) throw new Error(`gateway exited: ${gateway.output().stderr}`);
+    await sleep(25);
+  }
+  throw new Error('gateway never ready');
+}
+
+function rssBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+  return Number(line?.[1] ?? 0) * 1024;
+}
+
+async function rssAfterGc(gateway: GatewayProcess): Promise<number> {
+  for (let i = 0; i < 3; i += 1) {
+    gateway.child.kill('SIGUSR2');
+    await sleep(300);
+  }
+  return rssBytes(gateway.child.pid!);
+}
+
+const openFds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
+
+async function scenario(
+  tallies: Tally[],
+  name: string,
+  gateway: GatewayProcess,
+  emulator: Emulator,
+  faults: Partial<Faults>,
+  options: Parameters<typeof load>[2],
+): Promise<Tally> {
+  const tally = newTally(name);
+  emulator.reset();
+  emulator.setFaults(faults);
+  await load(gateway, tally, options);
+  emulator.reset();
+  await healthy(gateway, tally);
+  tallies.push(tally);
+  return tally;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const emulator = await startEmulator({ seed: loadSeed() });
+  const tallies: Tally[] = [];
+  const base = {
+    RATE_LIMIT_PER_MINUTE: '100000',
+    UPSTREAM_TIMEOUT_MS: '1500',
+    UPSTREAM_ATTEMPT_TIMEOUT_MS: '1000',
+    LOG_LEVEL: 'warn',
+  };
+  const gateway = await startGatewayProcess(base, emulator, [
+    '--expose-gc',
+    '--require',
+    `${__dirname}/gc-on-signal.cjs`,
+  ]);
+  await waitReady(gateway);
+  const mixed = (i: number) => (i % 2 === 0 ? validBody : invalidBodies[i % invalidBodies.length]!);
+
+  await scenario(
+    tallies,
+    'healthy upstream, mixed bodies',
+    gateway,
+    emulator,
+    {},
+    { total: 2_000, concurrency: 20, allowed: [202, 400], pick: mixed },
+  );
+  await scenario(
+    tallies,
+    'latency above UPSTREAM_TIMEOUT_MS',
+    gateway,
+    emulator,
+    { latencyMs: 3_000 },
+    { total: 100, concurrency: 20, allowed: [504] },
+  );
+  await scenario(
+    tallies,
+    'throttling burst (60 calls)',
+    gateway,
+    emulator,
+    { throttleNext: 60 },
+    { total: 300, concurrency: 20, allowed: [202, 503] },
+  );
+  await scenario(
+    tallies,
+    '5xx burst (60 calls)',
+    gateway,
+    emulator,
+    { serverErrorNext: 60 },
+    { total: 300, concurrency: 20, allowed: [202, 503] },
+  );
+  await scenario(
+    tallies,
+    'dropped connections (40)',
+    gateway,
+    emulator,
+    { dropNext: 40 },
+    { total: 300, concurrency: 20, allowed: [202, 503] },
+  );
+  await scenario(
+    tallies,
+    'STS outage, credentials cached',
+    gateway,
+    emulator,
+    { assumeRoleFailure: 'ServiceUnavailable' },
+    { total: 500, concurrency: 20, allowed: [202] },
+  );
+
+  // STS outage before any credentials: 502 while it lasts, then recovery without a restart.
+  {
+    const tally = newTally('STS outage, no credentials, then recovery');
+    emulator.reset();
+    emulator.setFaults({ assumeRoleFailure: 'AccessDenied' });
+    const cold = await startGatewayProcess({ ...base, LOG_LEVEL: 'info' }, emulator);
+    await waitForOutput(cold, 'gateway listening');
+    await load(cold, tally, { total: 100, concurrency: 10, allowed: [502] });
+    emulator.setFaults({ assumeRoleFailure: null });
+    await waitReady(cold, 15_000).catch((error: Error) => tally.failures.push(error.message));
+    await load(cold, tally, { total: 100, concurrency: 10, allowed: [202] });
+    await healthy(cold, tally);
+    cold.child.kill('SIGTERM');
+    await cold.exited;
+    tallies.push(tally);
+  }
+
+  // Soak: 100,000 mixed requests; memory after GC and file descriptors must not grow.
+  {
+    const tally = newTally('soak: 100,000 mixed requests');
+    emulator.reset();
+    await load(gateway, tally, { total: 5_000, concurrency: 32, allowed: [202, 400], pick: mixed });
+    const rssBefore = await rssAfterGc(gateway);
+    const fdsBefore = openFds(gateway.child.pid!);
+    tally.sent = 0;
+    tally.byStatus.clear();
+    const soakStarted = Date.now();
+    await load(gateway, tally, { total: 100_000, concurrency: 32, allowed: [202, 400], pick: mixed });
+    const seconds = (Date.now() - soakStarted) / 1000;
+    emulator.reset();
+    const rssAfter = await rssAfterGc(gateway);
+    const fdsAfter = openFds(gateway.child.pid!);
+    const growth = (rssAfter - rssBefore) / rssBefore;
+    tally.notes.push(
+      `${Math.round(tally.sent / seconds)} req/s; RSS after GC ${(rssBefore / 2 ** 20).toFixed(1)} -> ${(rssAfter / 2 ** 20).toFixed(1)} MiB (${(growth * 100).toFixed(1)} %); fds ${fdsBefore} -> ${fdsAfter}`,
+    );
+    if (growth > 0.1) tally.failures.push(`RSS grew ${(growth * 100).toFixed(1)} % (limit 10 %)`);
+    if (fdsAfter > fdsBefore + 5) tally.failures.push(`file descriptors grew from ${fdsBefore} to ${fdsAfter}`);
+    await healthy(gateway, tally);
+    tallies.push(tally);
+  }
+
+  // SIGTERM under load: every request the gateway accepted is answered, and it exits 0.
+  {
+    const tally = newTally('SIGTERM under load');
+    emulator.reset();
+    emulator.setFaults({ latencyMs: 200 });
+    const inFlight = load(gateway, tally, { total: 400, concurrency: 24, allowed: [202, 503] });
+    await sleep(700);
+    gateway.child.kill('SIGTERM');
+    await inFlight;
+    const code = await gateway.exited;
+    if (code !== 0) tally.failures.push(`exit code ${code}`);
+    // Requests sent after the listener closed are refused before being accepted: no answer is owed.
+    tally.notes.push(`${tally.refused} requests refused after the listener closed (never accepted)`);
+    tally.refused = 0;
+    tallies.push(tally);
+  }
+
+  await emulator.close();
+  report(tallies, (Date.now() - started) / 1000);
+}
+
+function report(tallies: Tally[], seconds: number): void {
+  const rows = tallies.map((tally) => {
+    const ok =
+      tally.unanswered === 0 && tally.refused === 0 && tally.malformed.length === 0 && tally.failures.length === 0;
+    const answers = [...tally.byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([status, count]) => `${status}:${count}`)
+      .join(' ');
+    return { ...tally, unanswered: tally.unanswered + tally.refused, answers, verdict: ok ? 'PASS' : 'FAIL' };
+  });
+  const width = Math.max(...rows.map((row) => row.scenario.length));
+  process.stdout.write(
+    `\n${'scenario'.padEnd(width)}  requests  answers by status               unanswered  malformed  verdict\n`,
+  );
+  for (const row of rows) {
+    process.stdout.write(
+      `${row.scenario.padEnd(width)}  ${String(row.sent).padStart(8)}  ${row.answers.padEnd(30)}  ${String(row.unanswered).padStart(10)}  ${String(row.malformed.length).padStart(9)}  ${row.verdict}\n`,
+    );
+    for (const line of [...row.failures, ...row.malformed.slice(0, 3), ...row.notes])
+      process.stdout.write(`    ${line}\n`);
+  }
+  const failed = rows.filter((row) => row.verdict === 'FAIL').length;
+  process.stdout.write(`\n${rows.length - failed} passed, ${failed} failed (${seconds.toFixed(0)} s)\n`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`reliability suite failed to run: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

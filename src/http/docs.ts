@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
-import { getAbsoluteFSPath } from 'swagger-ui-dist';
+// The package's main module loads the whole Swagger UI bundle into memory; only its path is needed.
+import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path';
 import type { Contract } from './contract';
 
 // Swagger UI, served from the swagger-ui-dist package by the gateway itself (no CDN). Its styles

@@ -74,6 +74,8 @@ export interface Emulator {
   readonly url: string;
   /** Every call so far, oldest first. */
   calls(): RecordedCall[];
+  /** TCP connections accepted since start, and calls since the last reset by action. */
+  stats(): { connections: number; calls: Record<string, number> };
   setFaults(faults: Partial<Faults>): void;
   faults(): Faults;
   /** Every secret and session token this emulator has issued, so that tests can look for leaks. */
@@ -348,6 +350,8 @@ export async function startEmulator({
       case 'DELETE /_emulator/calls':
         calls.length = 0;
         return json(200, calls);
+      case 'GET /_emulator/stats':
+        return json(200, stats());
       case 'GET /_emulator/faults':
         return json(200, faults);
       case 'PUT /_emulator/faults': {
@@ -370,6 +374,16 @@ export async function startEmulator({
     registrations.clear();
   }
 
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
+  const stats = () => {
+    const byAction: Record<string, number> = {};
+    for (const call of calls) byAction[call.action] = (byAction[call.action] ?? 0) + 1;
+    return { connections, calls: byAction };
+  };
+
   server.listen(port, host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
@@ -377,6 +391,7 @@ export async function startEmulator({
   return {
     url: `http://${host}:${address.port}`,
     calls: () => calls.map((call) => ({ ...call })),
+    stats,
     setFaults(next) {
       faults = { ...faults, ...faultsSchema.parse(next) };
     },

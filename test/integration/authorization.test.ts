@@ -92,9 +92,11 @@ describe('authorization matrix', () => {
       .post('/namespaces/registrations')
       .set('X-API-Key', TEST_API_KEY)
       .send(body(cluster('analytics-missing'), '111122223333'));
-    const events = stack
-      .audit()
-      .filter((event) => [denied, failed].some((res) => res.headers['x-request-id'] === event.requestId));
+    // The audit log is written asynchronously: give the two lines a moment to reach the file.
+    const ours = () =>
+      stack.audit().filter((event) => [denied, failed].some((res) => res.headers['x-request-id'] === event.requestId));
+    for (let i = 0; i < 50 && ours().length < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    const events = ours();
 
     expect(events).toEqual([
       expect.objectContaining({

@@ -3,20 +3,16 @@
 // authentication, policy, logging or metrics. What the gateway adds is measured against it.
 import http from 'node:http';
 import { RegisterNamespaceCommand } from '@aws-sdk/client-redshift';
-import { createAssumedRole } from '../src/aws/assumed-role-credentials';
-import { createRedshiftClient, createRequestHandler, createStsClient } from '../src/aws/clients';
+import { createConfiguredRole, createRedshiftClient, createRequestHandler, createStsClient } from '../src/aws/clients';
 import { loadConfig } from '../src/config';
 
 const config = loadConfig();
 const handler = createRequestHandler(config.aws);
-const assumedRole = createAssumedRole({
-  sts: createStsClient(config.aws, handler),
-  roleArn: config.aws.roleArn,
-  externalId: config.aws.roleExternalId,
-  sessionName: config.aws.roleSessionName,
-  durationSeconds: config.aws.roleDurationSeconds,
-});
-const client = createRedshiftClient(config.aws, handler, assumedRole);
+const client = createRedshiftClient(
+  config.aws,
+  handler,
+  createConfiguredRole(config.aws, createStsClient(config.aws, handler)),
+);
 
 const server = http.createServer((req, res) => {
   if (req.method === 'GET') {

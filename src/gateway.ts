@@ -1,7 +1,6 @@
 import type { Express } from 'express';
 import { createApp } from './app';
-import { createAssumedRole } from './aws/assumed-role-credentials';
-import { createRedshiftClient, createRequestHandler, createStsClient } from './aws/clients';
+import { createConfiguredRole, createRedshiftClient, createRequestHandler, createStsClient } from './aws/clients';
 import { createSdkNamespaceRegistry } from './aws/sdk-namespace-registry';
 import type { Config } from './config';
 import type { AuditLog } from './domain/audit';
@@ -38,22 +37,15 @@ export function createGateway(
 
   const requestHandler = createRequestHandler(config.aws);
   const sts = createStsClient(config.aws, requestHandler);
-  const assumedRole = createAssumedRole({
-    sts,
-    roleArn: config.aws.roleArn,
-    externalId: config.aws.roleExternalId,
-    sessionName: config.aws.roleSessionName,
-    durationSeconds: config.aws.roleDurationSeconds,
-    onAttempt: (attempt) => {
-      metrics.assumeRoleCalls.inc({ outcome: attempt.ok ? 'ok' : 'error' });
-      if (attempt.ok) {
-        if (assumedOnce) metrics.credentialRefreshes.inc();
-        assumedOnce = true;
-        logger.info({ roleArn: config.aws.roleArn, expiration: attempt.expiration }, 'role assumed');
-      } else {
-        logger.error({ roleArn: config.aws.roleArn, code: attempt.code }, 'role could not be assumed');
-      }
-    },
+  const assumedRole = createConfiguredRole(config.aws, sts, (attempt) => {
+    metrics.assumeRoleCalls.inc({ outcome: attempt.ok ? 'ok' : 'error' });
+    if (attempt.ok) {
+      if (assumedOnce) metrics.credentialRefreshes.inc();
+      assumedOnce = true;
+      logger.info({ roleArn: config.aws.roleArn, expiration: attempt.expiration }, 'role assumed');
+    } else {
+      logger.error({ roleArn: config.aws.roleArn, code: attempt.code }, 'role could not be assumed');
+    }
   });
   const redshift = createRedshiftClient(config.aws, requestHandler, assumedRole);
   const namespaceRegistry = withConcurrencyLimit(

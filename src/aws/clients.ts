@@ -4,7 +4,7 @@ import { RedshiftClient } from '@aws-sdk/client-redshift';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Config } from '../config';
-import type { AssumedRole } from './assumed-role-credentials';
+import { createAssumedRole, type AssumedRole, type AssumedRoleOptions } from './assumed-role-credentials';
 
 type AwsConfig = Config['aws'];
 
@@ -31,6 +31,22 @@ export function createStsClient(aws: AwsConfig, requestHandler: NodeHttpHandler)
     endpoint: aws.stsEndpoint,
     maxAttempts: aws.maxAttempts,
     requestHandler,
+  });
+}
+
+/** The role of REDSHIFT_ROLE_ARN, assumed through `sts` with the configured session settings. */
+export function createConfiguredRole(
+  aws: AwsConfig,
+  sts: STSClient,
+  onAttempt?: AssumedRoleOptions['onAttempt'],
+): AssumedRole {
+  return createAssumedRole({
+    sts,
+    roleArn: aws.roleArn,
+    externalId: aws.roleExternalId,
+    sessionName: aws.roleSessionName,
+    durationSeconds: aws.roleDurationSeconds,
+    onAttempt,
   });
 }
 

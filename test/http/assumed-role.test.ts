@@ -1,8 +1,12 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import request from 'supertest';
-import { createAssumedRole } from '../../src/aws/assumed-role-credentials';
-import { createRedshiftClient, createRequestHandler, createStsClient } from '../../src/aws/clients';
+import {
+  createConfiguredRole,
+  createRedshiftClient,
+  createRequestHandler,
+  createStsClient,
+} from '../../src/aws/clients';
 import { buildTestApp } from '../helpers/app';
 import { provisionedBody } from '../helpers/bodies';
 import { TEST_API_KEY, testConfig } from '../helpers/config';
@@ -44,14 +48,11 @@ function assumedRole(accessKeyId = 'ASIAASSUMED0001') {
 function gateway(overrides: Record<string, string> = {}) {
   const config = testConfig({ AWS_ENDPOINT_URL_REDSHIFT: redshift.url, UPSTREAM_MAX_ATTEMPTS: '2', ...overrides });
   const handler = createRequestHandler(config.aws);
-  const assumedRole = createAssumedRole({
-    sts: createStsClient(config.aws, handler),
-    roleArn: config.aws.roleArn,
-    externalId: config.aws.roleExternalId,
-    sessionName: config.aws.roleSessionName,
-    durationSeconds: config.aws.roleDurationSeconds,
-  });
-  const client = createRedshiftClient(config.aws, handler, assumedRole);
+  const client = createRedshiftClient(
+    config.aws,
+    handler,
+    createConfiguredRole(config.aws, createStsClient(config.aws, handler)),
+  );
   return buildTestApp({ config, client });
 }
 

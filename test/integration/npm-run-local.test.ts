@@ -1,16 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { provisionedBody } from '../helpers/bodies';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+import { freePort } from '../helpers/gateway-process';
 
 describe('npm run local', () => {
   it('starts emulator and gateway, prints a key and a curl line that registers a cluster, and stops both on Ctrl-C', async () => {

@@ -66,7 +66,7 @@ export function createSdkNamespaceRegistry({
   };
 }
 
-export function toRegisterNamespaceInput({
+function toRegisterNamespaceInput({
   target,
   consumerIdentifier,
 }: NamespaceRegistrationCommand): RegisterNamespaceCommandInput {

@@ -38,7 +38,7 @@ export interface ProblemAnswer {
 }
 
 // Seconds a caller should wait after a 503: long enough for throttling to ease, short enough for CI jobs.
-export const RETRY_AFTER_SECONDS = 5;
+const RETRY_AFTER_SECONDS = 5;
 
 // The one table from error to problem (DESIGN.md, "Errors"). Adding a case: one row here, one test.
 const table = new Map<abstract new (...args: never[]) => Error, ProblemSpec>([

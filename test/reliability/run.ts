@@ -178,6 +178,10 @@ async function scenario(
   return tally;
 }
 
+// Whatever happens, no gateway this suite started outlives it.
+const spawned: GatewayProcess[] = [];
+process.on('exit', () => spawned.forEach((gateway) => gateway.child.kill('SIGKILL')));
+
 async function main(): Promise<void> {
   const started = Date.now();
   const emulator = await startEmulator({ seed: loadSeed() });
@@ -251,6 +255,7 @@ async function main(): Promise<void> {
     emulator.reset();
     emulator.setFaults({ assumeRoleFailure: 'AccessDenied' });
     const cold = await startGatewayProcess({ ...base, LOG_LEVEL: 'info' }, emulator);
+    spawned.push(cold);
     await waitForOutput(cold, 'gateway listening');
     await load(cold, tally, { total: 100, concurrency: 10, allowed: [502] });
     emulator.setFaults({ assumeRoleFailure: null });

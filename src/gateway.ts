@@ -10,11 +10,10 @@ import { createMemoryIdempotencyStore } from './http/idempotency/memory-store';
 import { createRedisIdempotencyStore } from './http/idempotency/redis-store';
 import { createInFlightRequests, type InFlightRequests } from './http/in-flight';
 import { createAuditLog, type Logger } from './logger';
-import { createMetrics, type Metrics } from './metrics';
+import { createMetrics } from './metrics';
 
 export interface Gateway {
   readonly app: Express;
-  readonly metrics: Metrics;
   readonly inFlight: InFlightRequests;
   /** Turns readiness to 503 and asks clients to close their connections: the start of shutdown. */
   startDraining(): void;
@@ -91,7 +90,6 @@ export function createGateway(
   });
   return {
     app,
-    metrics,
     inFlight,
     startDraining() {
       draining = true;

@@ -21,6 +21,7 @@ import { limitRatePerCaller } from './http/middleware/rate-limit';
 import { assignRequestId } from './http/middleware/request-id';
 import { recordRequestMetrics } from './http/middleware/request-metrics';
 import { createRoutes } from './http/routes';
+import { routeTemplate } from './http/route-template';
 import { createValidator, translateRequestErrors } from './http/validation';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -126,7 +127,7 @@ function accessFields(req: IncomingMessage, res: ServerResponse): Record<string,
   const { locals } = res as express.Response;
   return {
     caller: locals?.caller?.id,
-    route: 'route' in req ? (req.route as { path?: string } | undefined)?.path : undefined,
+    route: routeTemplate(req),
     upstreamCode: locals?.upstreamCode,
   };
 }

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Metrics } from '../../metrics';
 import '../locals';
+import { routeTemplate } from '../route-template';
 
 /**
  * Counts and times every answer. The route label is the matched route template, never the raw path,
@@ -12,7 +13,7 @@ export function recordRequestMetrics(metrics: Metrics): RequestHandler {
     res.once('finish', () => {
       const labels = {
         method: req.method,
-        route: (req.route as { path?: string } | undefined)?.path ?? 'unmatched',
+        route: routeTemplate(req) ?? 'unmatched',
         status: String(res.statusCode),
         caller: res.locals.caller?.id ?? 'none',
       };

@@ -8,6 +8,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { freePort } from '../test/helpers/gateway-process';
+import { productionStart } from '../test/helpers/start-command';
 import { loadSeed } from '../test/emulator/seed';
 
 const ROOT = `${__dirname}/..`;
@@ -17,6 +18,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const MAX_SOCKETS = 50;
 const API_KEY = 'bench-key';
 const seed = loadSeed();
+const start = productionStart();
 const body = JSON.stringify({
   NamespaceIdentifier: { ProvisionedIdentifier: { ClusterIdentifier: 'analytics-prod' } },
   ConsumerIdentifiers: ['DataCatalog/111122223333'],
@@ -26,11 +28,14 @@ interface Run {
   target: 'gateway' | 'baseline';
   mode: 'saturation' | 'half-rate';
   rps: number;
+  requests: number;
   p50: number;
   p99: number;
   max: number;
   errors: number;
   non2xx: number;
+  /** CPU time (user + system) the service spent per request: steadier than req/s on a shared machine. */
+  cpuMsPerRequest: number;
 }
 
 interface Service {
@@ -73,7 +78,11 @@ async function stop(service: Service): Promise<void> {
   if (service.child.exitCode === null) await new Promise((resolve) => service.child.once('exit', resolve));
 }
 
-async function drive(url: string, overallRate?: number, duration = SECONDS): Promise<Omit<Run, 'target' | 'mode'>> {
+async function drive(
+  url: string,
+  overallRate?: number,
+  duration = SECONDS,
+): Promise<Omit<Run, 'target' | 'mode' | 'cpuMsPerRequest'>> {
   const result = await autocannon({
     url: `${url}/namespaces/registrations`,
     method: 'POST',
@@ -85,6 +94,7 @@ async function drive(url: string, overallRate?: number, duration = SECONDS): Pro
   });
   return {
     rps: result.requests.average,
+    requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     max: result.latency.max,
@@ -95,6 +105,12 @@ async function drive(url: string, overallRate?: number, duration = SECONDS): Pro
 
 const emulatorStats = async (url: string) =>
   (await (await fetch(`${url}/_emulator/stats`)).json()) as { connections: number; calls: Record<string, number> };
+
+/** User plus system CPU time of a process so far, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 function peakRssBytes(pid: number): number {
   const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB/m);
@@ -144,7 +160,7 @@ async function main(): Promise<void> {
     const before = await emulatorStats(emulator.url);
     const service =
       target === 'gateway'
-        ? await startService(['dist/main.js'], gatewayEnv, '/readyz', `${work}/gateway.log`)
+        ? await startService([...start.nodeFlags, start.entry], gatewayEnv, '/readyz', `${work}/gateway.log`)
         : await startService(
             ['--import', 'tsx', 'bench/baseline-forwarder.ts'],
             { ...common, AUTHZ_ALLOW_ALL: 'true' },
@@ -153,7 +169,9 @@ async function main(): Promise<void> {
           ).catch(() => undefined);
     if (!service) throw new Error('baseline failed to start');
     await drive(service.url, rate, 2); // warm-up (JIT, credentials, sockets), not counted
-    const run = { target, mode, ...(await drive(service.url, rate)) };
+    const cpuBefore = cpuMs(service.child.pid!);
+    const result = await drive(service.url, rate);
+    const run = { target, mode, ...result, cpuMsPerRequest: (cpuMs(service.child.pid!) - cpuBefore) / result.requests };
     runs.push(run);
     if (target === 'gateway') {
       peakRss = Math.max(peakRss, peakRssBytes(service.child.pid!));
@@ -165,7 +183,7 @@ async function main(): Promise<void> {
     await stop(service);
     await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST' });
     process.stdout.write(
-      `${target.padEnd(8)} ${mode.padEnd(10)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${String(run.p50).padStart(4)} ms  p99 ${String(run.p99).padStart(4)} ms  max ${String(run.max).padStart(5)} ms  errors ${run.errors}  non-2xx ${run.non2xx}\n`,
+      `${target.padEnd(8)} ${mode.padEnd(10)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${String(run.p50).padStart(4)} ms  p99 ${String(run.p99).padStart(4)} ms  max ${String(run.max).padStart(5)} ms  CPU/req ${run.cpuMsPerRequest.toFixed(3)} ms  errors ${run.errors}  non-2xx ${run.non2xx}\n`,
     );
   };
 
@@ -181,7 +199,7 @@ async function main(): Promise<void> {
   }
   await stop(emulator);
 
-  const med = (target: Run['target'], mode: Run['mode'], key: 'rps' | 'p50' | 'p99' | 'max') =>
+  const med = (target: Run['target'], mode: Run['mode'], key: 'rps' | 'p50' | 'p99' | 'max' | 'cpuMsPerRequest') =>
     median(runs.filter((r) => r.target === target && r.mode === mode).map((r) => r[key]));
   const summary = {
     machine: {
@@ -197,6 +215,7 @@ async function main(): Promise<void> {
         p50: med('gateway', 'saturation', 'p50'),
         p99: med('gateway', 'saturation', 'p99'),
         max: med('gateway', 'saturation', 'max'),
+        cpuMsPerRequest: med('gateway', 'saturation', 'cpuMsPerRequest'),
       },
       halfRateP99: med('gateway', 'half-rate', 'p99'),
     },
@@ -206,6 +225,7 @@ async function main(): Promise<void> {
         p50: med('baseline', 'saturation', 'p50'),
         p99: med('baseline', 'saturation', 'p99'),
         max: med('baseline', 'saturation', 'max'),
+        cpuMsPerRequest: med('baseline', 'saturation', 'cpuMsPerRequest'),
       },
       halfRateP99: med('baseline', 'half-rate', 'p99'),
     },
@@ -235,10 +255,11 @@ async function main(): Promise<void> {
   ] as const;
 
   process.stdout.write(
-    `\n              req/s    p50    p99    max   (saturation, ${CONNECTIONS} connections, median of ${ROUNDS})\n` +
-      `gateway   ${summary.gateway.saturation.rps.toFixed(0).padStart(7)} ${String(summary.gateway.saturation.p50).padStart(6)} ${String(summary.gateway.saturation.p99).padStart(6)} ${String(summary.gateway.saturation.max).padStart(6)}\n` +
-      `baseline  ${summary.baseline.saturation.rps.toFixed(0).padStart(7)} ${String(summary.baseline.saturation.p50).padStart(6)} ${String(summary.baseline.saturation.p99).padStart(6)} ${String(summary.baseline.saturation.max).padStart(6)}\n` +
-      `ratio gateway/baseline: throughput ${throughputRatio.toFixed(2)}, p99 ${p99Ratio.toFixed(2)}\n\n`,
+    `\n              req/s    p50    p99    max  CPU ms/req   (saturation, ${CONNECTIONS} connections, median of ${ROUNDS})\n` +
+      `gateway   ${summary.gateway.saturation.rps.toFixed(0).padStart(7)} ${String(summary.gateway.saturation.p50).padStart(6)} ${String(summary.gateway.saturation.p99).padStart(6)} ${String(summary.gateway.saturation.max).padStart(6)} ${summary.gateway.saturation.cpuMsPerRequest.toFixed(3).padStart(11)}\n` +
+      `baseline  ${summary.baseline.saturation.rps.toFixed(0).padStart(7)} ${String(summary.baseline.saturation.p50).padStart(6)} ${String(summary.baseline.saturation.p99).padStart(6)} ${String(summary.baseline.saturation.max).padStart(6)} ${summary.baseline.saturation.cpuMsPerRequest.toFixed(3).padStart(11)}\n` +
+      `ratio gateway/baseline: throughput ${throughputRatio.toFixed(2)}, p99 ${p99Ratio.toFixed(2)}, ` +
+      `CPU per request ${(summary.gateway.saturation.cpuMsPerRequest / summary.baseline.saturation.cpuMsPerRequest).toFixed(2)}\n\n`,
   );
   for (const [line, ok] of targets) process.stdout.write(`${ok ? 'PASS' : 'FAIL'} ${line}\n`);
   mkdirSync(`${ROOT}/bench/results`, { recursive: true });

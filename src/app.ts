@@ -42,6 +42,13 @@ export interface AppDeps {
   readonly validateResponses?: boolean;
 }
 
+/** What pino-http hands a `req` serializer: its own summary of the request, and the request itself. */
+interface SerializedRequest {
+  method: string;
+  url: string;
+  raw: express.Request;
+}
+
 // Probes and scrapes are frequent and carry no information worth an access line.
 const QUIET_PATHS = new Set(['/livez', '/readyz', '/metrics']);
 
@@ -63,8 +70,19 @@ export function createApp(deps: AppDeps): Express {
       customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
       customLogLevel: (_req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      // The status is what the access line needs of the response; its headers are noise.
-      serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+      serializers: {
+        // Method, URL and client are what the access line needs of the request. Headers stay out: they
+        // cost a serialization on every request and can carry credentials (redacted all the same,
+        // should a later change log them).
+        req: (req: SerializedRequest) => ({
+          method: req.method,
+          url: req.url,
+          client: req.raw.ip,
+          userAgent: req.raw.headers['user-agent'],
+        }),
+        // The status is what the access line needs of the response; its headers are noise.
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       customSuccessObject: (req, res, fields: object) => ({ ...fields, ...accessFields(req, res) }),
       customErrorObject: (req, res, _error, fields: object) => ({ ...fields, ...accessFields(req, res) }),
       customSuccessMessage: () => 'request completed',

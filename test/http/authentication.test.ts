@@ -67,7 +67,6 @@ describe('POST /namespaces/registrations, authentication', () => {
     await post(app).set('X-API-Key', WRONG_KEY);
 
     expect(logs.lines.length).toBeGreaterThanOrEqual(4);
-    expect(logs.text()).toContain('[redacted]');
     for (const key of [TEST_API_KEY, OTHER_API_KEY, WRONG_KEY]) expect(logs.text()).not.toContain(key);
   });
 

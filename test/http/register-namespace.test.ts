@@ -89,11 +89,11 @@ describe('POST /namespaces/registrations, on success', () => {
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('writes one access log line with request id, caller, route, status and duration', async () => {
+  it('writes one access log line with request id, caller, route, request summary, status and duration', async () => {
     redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
     const { app, logs } = buildTestApp();
 
-    const res = await post(app);
+    const res = await post(app).set('User-Agent', 'ci-job/1.0');
 
     const access = logs.records().filter((r) => r.requestId === res.headers['x-request-id']);
     expect(access).toHaveLength(1);
@@ -102,9 +102,11 @@ describe('POST /namespaces/registrations, on success', () => {
       msg: 'request completed',
       caller: 'ci-pipeline',
       route: '/namespaces/registrations',
+      req: { method: 'POST', url: '/namespaces/registrations', client: expect.any(String), userAgent: 'ci-job/1.0' },
       res: { statusCode: 202 },
       durationMs: expect.any(Number),
     });
+    expect(access[0]?.req).not.toHaveProperty('headers');
   });
 });
 

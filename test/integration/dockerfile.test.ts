@@ -4,6 +4,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { freePort } from '../helpers/gateway-process';
 import { testEnv } from '../helpers/config';
+import { productionStart } from '../helpers/start-command';
 
 // No Docker engine runs here, so this test reads the Dockerfile and performs its steps outside a
 // container: the production-only install, the build, the start as a non-root user, the health check.
@@ -43,7 +44,11 @@ describe('the Dockerfile', () => {
     ]);
     expect(argsOf('USER')).toEqual(['node']);
     expect(argsOf('HEALTHCHECK').join(' ')).toContain('/livez');
-    expect(argsOf('CMD')).toEqual(['["node", "dist/main.js"]']);
+    // The image runs what `npm start` runs: its node flags through NODE_OPTIONS, so that an operator can
+    // change them with an environment variable.
+    const { nodeFlags, entry } = productionStart();
+    expect(argsOf('ENV')).toContain(`NODE_OPTIONS=${nodeFlags.join(' ')}`);
+    expect(argsOf('CMD')).toEqual([`["node", "${entry}"]`]);
     expect(readFileSync(`${root}/.dockerignore`, 'utf8')).toMatch(/^node_modules$/m);
   });
 
@@ -73,12 +78,18 @@ describe('the Dockerfile', () => {
       execFileSync('node', ['-e', "require.resolve('typescript')"], { cwd: app, stdio: 'ignore' }),
     ).toThrow();
 
-    // USER node ; CMD ["node", "dist/main.js"]: as root here, drop to nobody as the image drops to node.
+    // USER node ; ENV NODE_OPTIONS ; CMD ["node", "dist/main.js"]: as root here, drop to nobody as the
+    // image drops to node.
+    const { nodeFlags, entry } = productionStart();
     const port = await freePort();
     const asNonRoot =
       process.getuid?.() === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', '--'] : [];
-    const env = { PATH: process.env.PATH, ...testEnv({ PORT: String(port), HOST: '127.0.0.1' }) };
-    const [command = 'node', ...args] = [...asNonRoot, 'node', 'dist/main.js'];
+    const env = {
+      PATH: process.env.PATH,
+      NODE_OPTIONS: nodeFlags.join(' '),
+      ...testEnv({ PORT: String(port), HOST: '127.0.0.1' }),
+    };
+    const [command = 'node', ...args] = [...asNonRoot, 'node', entry];
     const server = spawn(command, args, { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -10,6 +10,7 @@ import { loadSeed } from '../emulator/seed';
 import { provisionedBody } from '../helpers/bodies';
 import { TEST_API_KEY } from '../helpers/config';
 import { startGatewayProcess, waitForOutput, type GatewayProcess } from '../helpers/gateway-process';
+import { productionStart } from '../helpers/start-command';
 
 interface Tally {
   scenario: string;
@@ -246,6 +247,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   };
   const gateway = await startGatewayProcess(base, emulator, [
+    ...productionStart().nodeFlags,
     '--expose-gc',
     '--require',
     `${__dirname}/gc-on-signal.cjs`,
@@ -307,7 +309,7 @@ async function main(): Promise<void> {
     const tally = newTally('STS outage, no credentials, then recovery');
     emulator.reset();
     emulator.setFaults({ assumeRoleFailure: 'AccessDenied' });
-    const cold = await startGatewayProcess({ ...base, LOG_LEVEL: 'info' }, emulator);
+    const cold = await startGatewayProcess({ ...base, LOG_LEVEL: 'info' }, emulator, productionStart().nodeFlags);
     spawned.push(cold);
     await waitForOutput(cold, 'gateway listening');
     await load(cold, tally, { total: 100, concurrency: 10, allowed: [502] });

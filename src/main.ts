@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     }
     server.closeAllConnections();
     gateway.destroy();
-    logger.info('stopped');
+    logger.info({ requests: gateway.inFlight.totals() }, 'stopped');
     process.exit(0);
   };
   process.once('SIGTERM', (signal) => void shutdown(signal));

@@ -8,11 +8,18 @@ export interface InFlightRequests {
   drained(): Promise<void>;
   /** Every request still unanswered, for a last answer before exit. */
   pending(): [Request, Response][];
+  /**
+   * Since start: requests read, answered (the answer fully handed to the connection), and abandoned
+   * (the connection closed first). Shutdown logs them, so that "every request read was answered" can
+   * be checked from the gateway's side.
+   */
+  totals(): { received: number; answered: number; abandoned: number };
 }
 
 export function createInFlightRequests(onChange?: (size: number) => void): InFlightRequests {
   const requests = new Map<Response, Request>();
   let waiters: (() => void)[] = [];
+  const totals = { received: 0, answered: 0, abandoned: 0 };
   const settle = () => {
     onChange?.(requests.size);
     if (requests.size > 0) return;
@@ -22,16 +29,22 @@ export function createInFlightRequests(onChange?: (size: number) => void): InFli
   return {
     track(req, res, next) {
       requests.set(res, req);
+      totals.received += 1;
       onChange?.(requests.size);
-      const done = () => {
+      res.once('finish', () => {
+        totals.answered += 1;
         if (requests.delete(res)) settle();
-      };
-      res.once('finish', done);
-      res.once('close', done);
+      });
+      res.once('close', () => {
+        if (!requests.delete(res)) return;
+        totals.abandoned += 1;
+        settle();
+      });
       next();
     },
     size: () => requests.size,
     drained: () => (requests.size === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
     pending: () => [...requests].filter(([res]) => !res.headersSent).map(([res, req]) => [req, res]),
+    totals: () => ({ ...totals }),
   };
 }

@@ -347,19 +347,39 @@ async function main(): Promise<void> {
     tallies.push(tally);
   }
 
-  // SIGTERM under load: every request the gateway accepted is answered, and it exits 0.
+  // SIGTERM under load: every request the gateway accepted is answered, and it exits 0. A gateway of its
+  // own, whose only requests are this load (it is awaited through its log, not probed), so that its
+  // shutdown counts can be held against what the clients saw.
   {
     const tally = newTally('SIGTERM under load');
+    gateway.child.kill('SIGTERM');
+    await gateway.exited;
     emulator.reset();
     emulator.setFaults({ latencyMs: 200 });
-    const inFlight = load(gateway, tally, { total: 400, concurrency: 24, allowed: [202, 503], keepAlive: false });
+    const draining = await startGatewayProcess({ ...base, LOG_LEVEL: 'info' }, emulator, productionStart().nodeFlags);
+    spawned.push(draining);
+    await waitForOutput(draining, 'role assumed');
+    const inFlight = load(draining, tally, { total: 400, concurrency: 24, allowed: [202, 503], keepAlive: false });
     await sleep(700);
     shutdownSignalled = true;
-    gateway.child.kill('SIGTERM');
+    draining.child.kill('SIGTERM');
     await inFlight;
-    const code = await gateway.exited;
+    const code = await draining.exited;
     if (code !== 0) tally.failures.push(`exit code ${code}`);
-    // Requests refused or reset by the closing listener never reached the application: no answer is owed.
+    const answeredByGateway = [...tally.byStatus.values()].reduce((sum, count) => sum + count, 0);
+    const counts = shutdownCounts(draining);
+    if (!counts) tally.failures.push("no 'stopped' line with the gateway's request counts");
+    else {
+      tally.notes.push(
+        `the gateway read ${counts.received}, answered ${counts.answered}, abandoned ${counts.abandoned}; the clients got ${answeredByGateway} answers`,
+      );
+      if (counts.answered !== counts.received || counts.abandoned !== 0)
+        tally.failures.push(`the gateway read ${counts.received} requests but answered ${counts.answered}`);
+      if (counts.answered !== answeredByGateway)
+        tally.failures.push(`the gateway answered ${counts.answered} requests, the clients got ${answeredByGateway}`);
+    }
+    // Requests refused or reset by the closing listener never reached the application (the counts
+    // above show it): no answer is owed.
     tally.notes.push(`${tally.refused} requests refused or reset by the closing listener (never read by the gateway)`);
     tally.refused = 0;
     tallies.push(tally);
@@ -367,6 +387,19 @@ async function main(): Promise<void> {
 
   await emulator.close();
   report(tallies, (Date.now() - started) / 1000);
+}
+
+/** The request counts of the gateway's last log line, `stopped`. */
+function shutdownCounts(
+  gateway: GatewayProcess,
+): { received: number; answered: number; abandoned: number } | undefined {
+  const line = gateway
+    .output()
+    .stdout.split('\n')
+    .find((text) => text.includes('"msg":"stopped"'));
+  return line
+    ? (JSON.parse(line) as { requests: { received: number; answered: number; abandoned: number } }).requests
+    : undefined;
 }
 
 function report(tallies: Tally[], seconds: number): void {

@@ -10,6 +10,7 @@ import { productionStart } from '../helpers/start-command';
 // container: the production-only install, the build, the start as a non-root user, the health check.
 const root = `${__dirname}/../..`;
 const dockerfile = readFileSync(`${root}/Dockerfile`, 'utf8');
+const { nodeFlags, entry } = productionStart();
 
 interface Instruction {
   keyword: string;
@@ -46,7 +47,6 @@ describe('the Dockerfile', () => {
     expect(argsOf('HEALTHCHECK').join(' ')).toContain('/livez');
     // The image runs what `npm start` runs: its node flags through NODE_OPTIONS, so that an operator can
     // change them with an environment variable.
-    const { nodeFlags, entry } = productionStart();
     expect(argsOf('ENV')).toContain(`NODE_OPTIONS=${nodeFlags.join(' ')}`);
     expect(argsOf('CMD')).toEqual([`["node", "${entry}"]`]);
     expect(readFileSync(`${root}/.dockerignore`, 'utf8')).toMatch(/^node_modules$/m);
@@ -80,7 +80,6 @@ describe('the Dockerfile', () => {
 
     // USER node ; ENV NODE_OPTIONS ; CMD ["node", "dist/main.js"]: as root here, drop to nobody as the
     // image drops to node.
-    const { nodeFlags, entry } = productionStart();
     const port = await freePort();
     const asNonRoot =
       process.getuid?.() === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', '--'] : [];

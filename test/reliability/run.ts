@@ -233,6 +233,8 @@ async function scenario(
 }
 
 // Whatever happens, no gateway this suite started outlives it.
+// Every gateway here runs with the production node flags (the heap budget).
+const { nodeFlags } = productionStart();
 const spawned: GatewayProcess[] = [];
 process.on('exit', () => spawned.forEach((gateway) => gateway.child.kill('SIGKILL')));
 
@@ -247,7 +249,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   };
   const gateway = await startGatewayProcess(base, emulator, [
-    ...productionStart().nodeFlags,
+    ...nodeFlags,
     '--expose-gc',
     '--require',
     `${__dirname}/gc-on-signal.cjs`,
@@ -309,7 +311,7 @@ async function main(): Promise<void> {
     const tally = newTally('STS outage, no credentials, then recovery');
     emulator.reset();
     emulator.setFaults({ assumeRoleFailure: 'AccessDenied' });
-    const cold = await startGatewayProcess({ ...base, LOG_LEVEL: 'info' }, emulator, productionStart().nodeFlags);
+    const cold = await startGatewayProcess({ ...base, LOG_LEVEL: 'info' }, emulator, nodeFlags);
     spawned.push(cold);
     await waitForOutput(cold, 'gateway listening');
     await load(cold, tally, { total: 100, concurrency: 10, allowed: [502] });
@@ -356,7 +358,7 @@ async function main(): Promise<void> {
     await gateway.exited;
     emulator.reset();
     emulator.setFaults({ latencyMs: 200 });
-    const draining = await startGatewayProcess({ ...base, LOG_LEVEL: 'info' }, emulator, productionStart().nodeFlags);
+    const draining = await startGatewayProcess({ ...base, LOG_LEVEL: 'info' }, emulator, nodeFlags);
     spawned.push(draining);
     await waitForOutput(draining, 'role assumed');
     const inFlight = load(draining, tally, { total: 400, concurrency: 24, allowed: [202, 503], keepAlive: false });

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import bytes from 'bytes';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { worstCaseBackoffMs } from './aws/retry-budget';
 import { ALLOW_ALL, AccessPolicyError, parseAccessPolicy, type AccessPolicy } from './domain/access-policy';
 
 export interface ApiKeyDigest {
@@ -55,8 +57,15 @@ export interface Config {
     readonly roleDurationSeconds: number;
     readonly redshiftEndpoint: string | undefined;
     readonly stsEndpoint: string | undefined;
+    readonly useFipsEndpoint: boolean;
+    readonly useDualstackEndpoint: boolean;
+    /** The SDK's retry mode for every client. */
+    readonly retryMode: RetryMode;
+    /** Sent in the user agent of every AWS call, so that CloudTrail tells the gateway's calls apart. */
+    readonly userAgentAppId: string;
     readonly timeoutMs: number;
     readonly connectTimeoutMs: number;
+    /** Explicit, or derived so that every attempt and the back-off between them fit in `timeoutMs`. */
     readonly attemptTimeoutMs: number;
     readonly maxAttempts: number;
     readonly maxSockets: number;
@@ -76,6 +85,20 @@ export interface JwtConfig {
 }
 
 const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+const RETRY_MODES = ['standard', 'adaptive'] as const;
+export type RetryMode = (typeof RETRY_MODES)[number];
+
+// AWS refuses a role-chained session (base credentials that are themselves a role's, as on ECS, EKS
+// and EC2) longer than one hour.
+const ROLE_CHAINING_MAX_SECONDS = 3600;
+// An attempt shorter than this cannot reach AWS and back.
+const MIN_ATTEMPT_TIMEOUT_MS = 100;
+
+/** This package's version, for the default user agent app id. */
+export const GATEWAY_VERSION: string = (
+  JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -184,11 +207,22 @@ const envSchema = z.object({
     .regex(/^[\w+=,.@-]{2,64}$/, 'must be 2 to 64 characters of letters, digits and +=,.@-')
     .default('redshift-namespace-gateway'),
   REDSHIFT_ROLE_DURATION_SECONDS: integer(900, 43200).default(3600),
+  AWS_ENDPOINT_URL: endpointUrl,
   AWS_ENDPOINT_URL_REDSHIFT: endpointUrl,
   AWS_ENDPOINT_URL_STS: endpointUrl,
+  AWS_USE_FIPS_ENDPOINT: booleanFlag,
+  AWS_USE_DUALSTACK_ENDPOINT: booleanFlag,
+  AWS_RETRY_MODE: z.enum(RETRY_MODES, { error: `must be one of ${RETRY_MODES.join(', ')}` }).default('standard'),
+  // The SDK warns about app ids over 50 characters.
+  AWS_SDK_UA_APP_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[\w.@/:+=-]{1,50}$/, 'must be 1 to 50 characters of letters, digits and ._@/:+=-')
+      .optional(),
+  ),
   UPSTREAM_TIMEOUT_MS: integer(100, 120000).default(10000),
   UPSTREAM_CONNECT_TIMEOUT_MS: integer(50, 60000).default(3000),
-  UPSTREAM_ATTEMPT_TIMEOUT_MS: integer(50, 120000).default(5000),
+  UPSTREAM_ATTEMPT_TIMEOUT_MS: optionalText.pipe(integer(50, 120000).optional()),
   UPSTREAM_MAX_ATTEMPTS: integer(1, 10).default(3),
   UPSTREAM_MAX_SOCKETS: integer(1, 1024).default(50),
 });
@@ -262,6 +296,21 @@ export function loadConfig(
   } else if (!e.AUTHZ_ALLOW_ALL) {
     problems.push('AUTHZ_POLICY_FILE must name the access policy (or set AUTHZ_ALLOW_ALL=true)');
   }
+  const backoffMs = worstCaseBackoffMs(e.UPSTREAM_MAX_ATTEMPTS);
+  const attemptTimeoutMs =
+    e.UPSTREAM_ATTEMPT_TIMEOUT_MS ?? Math.floor((e.UPSTREAM_TIMEOUT_MS - backoffMs) / e.UPSTREAM_MAX_ATTEMPTS);
+  if (e.UPSTREAM_ATTEMPT_TIMEOUT_MS !== undefined) {
+    const needed = e.UPSTREAM_MAX_ATTEMPTS * e.UPSTREAM_ATTEMPT_TIMEOUT_MS + backoffMs;
+    if (needed > e.UPSTREAM_TIMEOUT_MS) {
+      problems.push(
+        `UPSTREAM_MAX_ATTEMPTS × UPSTREAM_ATTEMPT_TIMEOUT_MS plus the SDK's back-off (${backoffMs} ms at most) is ${needed} ms, more than UPSTREAM_TIMEOUT_MS (${e.UPSTREAM_TIMEOUT_MS}): raise UPSTREAM_TIMEOUT_MS, or lower the others (or leave UPSTREAM_ATTEMPT_TIMEOUT_MS unset to derive it)`,
+      );
+    }
+  } else if (attemptTimeoutMs < MIN_ATTEMPT_TIMEOUT_MS) {
+    problems.push(
+      `UPSTREAM_TIMEOUT_MS (${e.UPSTREAM_TIMEOUT_MS}) leaves less than ${MIN_ATTEMPT_TIMEOUT_MS} ms per attempt for UPSTREAM_MAX_ATTEMPTS=${e.UPSTREAM_MAX_ATTEMPTS} after the SDK's back-off (${backoffMs} ms at most): raise it, or lower UPSTREAM_MAX_ATTEMPTS`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 
   return deepFreeze({
@@ -290,15 +339,34 @@ export function loadConfig(
       roleExternalId: e.REDSHIFT_ROLE_EXTERNAL_ID,
       roleSessionName: e.REDSHIFT_ROLE_SESSION_NAME,
       roleDurationSeconds: e.REDSHIFT_ROLE_DURATION_SECONDS,
-      redshiftEndpoint: e.AWS_ENDPOINT_URL_REDSHIFT,
-      stsEndpoint: e.AWS_ENDPOINT_URL_STS,
+      redshiftEndpoint: e.AWS_ENDPOINT_URL_REDSHIFT ?? e.AWS_ENDPOINT_URL,
+      stsEndpoint: e.AWS_ENDPOINT_URL_STS ?? e.AWS_ENDPOINT_URL,
+      useFipsEndpoint: e.AWS_USE_FIPS_ENDPOINT,
+      useDualstackEndpoint: e.AWS_USE_DUALSTACK_ENDPOINT,
+      retryMode: e.AWS_RETRY_MODE,
+      userAgentAppId: e.AWS_SDK_UA_APP_ID ?? `redshift-namespace-gateway/${GATEWAY_VERSION}`,
       timeoutMs: e.UPSTREAM_TIMEOUT_MS,
       connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
-      attemptTimeoutMs: e.UPSTREAM_ATTEMPT_TIMEOUT_MS,
+      attemptTimeoutMs,
       maxAttempts: e.UPSTREAM_MAX_ATTEMPTS,
       maxSockets: e.UPSTREAM_MAX_SOCKETS,
     },
   });
+}
+
+/** What an operator should know at every start: settings that are allowed but risky. */
+export function startupWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.auth.disabled) warnings.push('AUTH_DISABLED=true: every caller is admitted without a credential');
+  if (config.authz.allowAll) {
+    warnings.push('AUTHZ_ALLOW_ALL=true: every authenticated caller may register and deregister anything');
+  }
+  if (config.aws.roleDurationSeconds > ROLE_CHAINING_MAX_SECONDS) {
+    warnings.push(
+      `REDSHIFT_ROLE_DURATION_SECONDS=${config.aws.roleDurationSeconds}: AWS refuses sessions over ${ROLE_CHAINING_MAX_SECONDS} s when the base credentials are themselves a role's (ECS, EKS, EC2: role chaining); AssumeRole will then fail`,
+    );
+  }
+  return warnings;
 }
 
 /** Entries are `name<separator>sha256hex`; the error names the entry's position, never its text. */

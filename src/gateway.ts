@@ -50,11 +50,14 @@ export function createGateway(
   const namespaceRegistry = withConcurrencyLimit(
     createSdkNamespaceRegistry({
       client: redshift,
+      role: assumedRole,
       timeoutMs: config.aws.timeoutMs,
+      logger,
       onCall: ({ operation, outcome, code, seconds }) => {
         metrics.upstreamCalls.inc({ operation, outcome, code });
         metrics.upstreamDuration.observe({ operation, outcome }, seconds);
       },
+      onCredentialsRefused: (code) => metrics.credentialsRefused.inc({ code }),
     }),
     config.limits.maxConcurrentUpstream,
   );

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, startupWarnings, type Config } from './config';
 import { createGateway } from './gateway';
 import { sendProblem } from './http/error-handler';
 import { ShuttingDownError } from './http/errors';
@@ -25,12 +25,7 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'uncaught exception');
     process.exit(1);
   });
-  if (config.auth.disabled) {
-    logger.warn('AUTH_DISABLED=true: every caller is admitted without a credential');
-  }
-  if (config.authz.allowAll) {
-    logger.warn('AUTHZ_ALLOW_ALL=true: every authenticated caller may register and deregister anything');
-  }
+  for (const warning of startupWarnings(config)) logger.warn(warning);
 
   const gateway = createGateway(config, logger);
   const server = gateway.app.listen(config.port, config.host);

@@ -10,6 +10,7 @@ export interface Metrics {
   readonly upstreamDuration: Histogram<'operation' | 'outcome'>;
   readonly assumeRoleCalls: Counter<'outcome'>;
   readonly credentialRefreshes: Counter;
+  readonly credentialsRefused: Counter<'code'>;
 }
 
 export function createMetrics(): Metrics {
@@ -58,6 +59,12 @@ export function createMetrics(): Metrics {
     credentialRefreshes: new Counter({
       name: 'gateway_credential_refreshes_total',
       help: 'Assumed-role credentials replaced before they expired.',
+      registers,
+    }),
+    credentialsRefused: new Counter({
+      name: 'gateway_credentials_refused_total',
+      help: 'Calls whose cached role credentials AWS refused (expired or revoked session), by AWS error code; each drops the credentials, assumes the role again and resends the call once.',
+      labelNames: ['code'],
       registers,
     }),
   };

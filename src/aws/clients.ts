@@ -24,14 +24,22 @@ export function createRequestHandler(aws: AwsConfig): NodeHttpHandler {
   });
 }
 
+/** What every SDK client of the gateway shares: region, endpoint variants, retries, user agent, sockets. */
+function commonClientConfig(aws: AwsConfig, requestHandler: NodeHttpHandler) {
+  return {
+    region: aws.region,
+    useFipsEndpoint: aws.useFipsEndpoint,
+    useDualstackEndpoint: aws.useDualstackEndpoint,
+    maxAttempts: aws.maxAttempts,
+    retryMode: aws.retryMode,
+    userAgentAppId: aws.userAgentAppId,
+    requestHandler,
+  };
+}
+
 /** The STS client that assumes the role, itself signed with the default provider chain. */
 export function createStsClient(aws: AwsConfig, requestHandler: NodeHttpHandler): STSClient {
-  return new STSClient({
-    region: aws.region,
-    endpoint: aws.stsEndpoint,
-    maxAttempts: aws.maxAttempts,
-    requestHandler,
-  });
+  return new STSClient({ ...commonClientConfig(aws, requestHandler), endpoint: aws.stsEndpoint });
 }
 
 /** The role of REDSHIFT_ROLE_ARN, assumed through `sts` with the configured session settings. */
@@ -57,11 +65,8 @@ export function createRedshiftClient(
   assumedRole: AssumedRole,
 ): RedshiftClient {
   return new RedshiftClient({
-    region: aws.region,
+    ...commonClientConfig(aws, requestHandler),
     endpoint: aws.redshiftEndpoint,
-    maxAttempts: aws.maxAttempts,
-    retryMode: 'standard',
-    requestHandler,
     credentials: assumedRole.credentials,
   });
 }

@@ -5,9 +5,12 @@ import {
   type RegisterNamespaceCommandInput,
 } from '@aws-sdk/client-redshift';
 import type { RegistrationStatus } from '../contract';
-import { UpstreamError, UpstreamRejectedError } from '../domain/errors';
+import { UpstreamError } from '../domain/errors';
+import { describeTarget } from '../domain/namespace-target';
 import type { NamespaceRegistrationCommand, NamespaceRegistry } from '../domain/ports';
-import { translateFault } from './fault-translation';
+import type { Logger } from '../logger';
+import type { AssumedRole } from './assumed-role-credentials';
+import { isCredentialRefusal, isKnownCode, translateFault } from './fault-translation';
 
 export interface UpstreamCallRecord {
   operation: string;
@@ -17,48 +20,75 @@ export interface UpstreamCallRecord {
   seconds: number;
 }
 
-const STATUSES: ReadonlySet<string> = new Set<RegistrationStatus>(['Registering', 'Deregistering']);
+// What each operation answers when Redshift accepted the call but sent no status.
+const DEFAULT_STATUS = { RegisterNamespace: 'Registering', DeregisterNamespace: 'Deregistering' } as const;
+
+type Operation = keyof typeof DEFAULT_STATUS;
 
 /**
  * NamespaceRegistry on Redshift RegisterNamespace and DeregisterNamespace. Each call has one deadline, `timeoutMs`,
- * covering credential resolution, every retry and its backoff.
+ * covering credential resolution, every retry and its backoff. A call whose credentials AWS refuses
+ * (expired or revoked sessions that the cache still believed valid) is sent once more with freshly
+ * assumed ones.
  */
 export function createSdkNamespaceRegistry({
   client,
+  role,
   timeoutMs,
+  logger,
   onCall,
+  onCredentialsRefused,
 }: {
   client: RedshiftClient;
+  /** The assumed role whose credentials sign the client's calls. */
+  role: Pick<AssumedRole, 'credentials' | 'generation' | 'discard'>;
   timeoutMs: number;
+  logger: Logger;
   /** Told of every call's outcome, for metrics. */
   onCall?: (call: UpstreamCallRecord) => void;
+  /** Told when AWS refused cached credentials and the call is retried with new ones. */
+  onCredentialsRefused?: (code: string) => void;
 }): NamespaceRegistry {
-  // Both operations take the same input and answer the same output shape.
-  const call = async (
-    operation: 'RegisterNamespace' | 'DeregisterNamespace',
-    command: NamespaceRegistrationCommand,
-  ) => {
+  const send = (operation: Operation, input: RegisterNamespaceCommandInput, abortSignal: AbortSignal) =>
+    operation === 'RegisterNamespace'
+      ? client.send(new RegisterNamespaceCommand(input), { abortSignal })
+      : client.send(new DeregisterNamespaceCommand(input), { abortSignal });
+
+  const call = async (operation: Operation, command: NamespaceRegistrationCommand): Promise<RegistrationStatus> => {
     const input = toRegisterNamespaceInput(command);
     const deadline = AbortSignal.timeout(timeoutMs);
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let status: string | undefined;
     try {
-      const sent =
-        operation === 'RegisterNamespace'
-          ? client.send(new RegisterNamespaceCommand(input), { abortSignal: deadline })
-          : client.send(new DeregisterNamespaceCommand(input), { abortSignal: deadline });
-      status = (await untilAborted(sent, deadline)).Status;
+      // Resolved here first, so that the generation noted is the one that signs the call.
+      await untilAborted(role.credentials(), deadline);
+      const generation = role.generation();
+      try {
+        status = (await untilAborted(send(operation, input, deadline), deadline)).Status;
+      } catch (error) {
+        if (!isCredentialRefusal(error) || deadline.aborted) throw error;
+        const code = (error as Error).name;
+        role.discard(generation);
+        onCredentialsRefused?.(code);
+        logger.warn({ operation, code }, 'AWS refused the cached role credentials; assuming the role again');
+        status = (await untilAborted(send(operation, input, deadline), deadline)).Status;
+      }
     } catch (error) {
-      const translated = translateFault(error, { deadlineExceeded: deadline.aborted });
+      const translated = translateFault(error, {
+        deadlineExceeded: deadline.aborted,
+        subject: describeTarget(command.target),
+      });
       onCall?.({ operation, outcome: 'error', code: codeOf(translated), seconds: seconds() });
       throw translated;
     }
     onCall?.({ operation, outcome: 'ok', code: '', seconds: seconds() });
-    if (status === undefined || !STATUSES.has(status)) {
-      throw new UpstreamRejectedError(`Redshift answered with an unknown status '${status}'`, undefined);
+    if (status === undefined || status === '') {
+      // AWS accepted the call: that is a success, whatever the answer lacks.
+      logger.warn({ operation }, 'Redshift accepted the call but answered no status; assuming the default');
+      return DEFAULT_STATUS[operation];
     }
-    return status as RegistrationStatus;
+    return status;
   };
   return {
     register: (command) => call('RegisterNamespace', command),
@@ -84,9 +114,12 @@ function toRegisterNamespaceInput({
   };
 }
 
+/** The metric label for a failed call: a known AWS code, else `other`, else the gateway's own code. */
 function codeOf(error: unknown): string {
-  if (error instanceof UpstreamError) return error.upstream?.code ?? error.code;
-  return 'unexpected';
+  if (!(error instanceof UpstreamError)) return 'unexpected';
+  const code = error.upstream?.code;
+  if (code === undefined) return error.code;
+  return isKnownCode(code) ? code : 'other';
 }
 
 // The SDK observes abortSignal only in its HTTP handler; credential resolution (an STS call) does

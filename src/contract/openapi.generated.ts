@@ -201,10 +201,10 @@ export interface components {
         };
         readonly RegistrationStatusResponse: {
             /**
-             * @description The registration status that Redshift reported.
-             * @enum {string}
+             * @description The registration status that Redshift reported, passed through as AWS gave it: today
+             *     `Registering` or `Deregistering`; a value AWS adds later is passed through too.
              */
-            readonly Status: "Registering" | "Deregistering";
+            readonly Status: ("Registering" | "Deregistering") | string;
         };
         /**
          * @description An RFC 9457 problem document.
@@ -248,6 +248,8 @@ export interface components {
                 readonly code: string;
                 /** @description The AWS request id, for AWS support. */
                 readonly requestId?: string;
+                /** @description AWS's own explanation, control characters removed, at most 500 characters. */
+                readonly message?: string;
             };
         };
     };
@@ -264,7 +266,9 @@ export interface components {
         };
         /**
          * @description `validation-failed`: the body breaks the contract or is not valid JSON.
-         *     `invalid-namespace`: Redshift refused the namespace (`InvalidNamespaceFault`).
+         *     `invalid-namespace`: Redshift refused the namespace (`InvalidNamespaceFault`); `upstream.message` says why.
+         *     `rejected-by-redshift`: Redshift refused the request with another caller-side fault (a parameter,
+         *     validation or unsupported-operation fault, known or not); `upstream.message` says why.
          */
         readonly BadRequest: {
             headers: {
@@ -321,6 +325,47 @@ export interface components {
                 readonly "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description `forbidden`: the access policy does not allow this caller this action on this target and consumer. */
+        readonly Forbidden: {
+            headers: {
+                readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                readonly [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/forbidden",
+                 *       "title": "Forbidden",
+                 *       "status": 403,
+                 *       "detail": "Caller 'ci-pipeline' may not register this namespace for this consumer.",
+                 *       "instance": "/namespaces/registrations",
+                 *       "requestId": "6f1c8f0e-3f2a-4c55-9a53-2f0b0f6d1a10"
+                 *     }
+                 */
+                readonly "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `rate-limited`: the caller is over RATE_LIMIT_PER_MINUTE; retry after `Retry-After`. */
+        readonly TooManyRequests: {
+            headers: {
+                readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                readonly "Retry-After": components["headers"]["Retry-After"];
+                readonly [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/rate-limited",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "detail": "Caller 'ci-pipeline' is over its limit of 60 requests per minute.",
+                 *       "instance": "/namespaces/registrations",
+                 *       "requestId": "6f1c8f0e-3f2a-4c55-9a53-2f0b0f6d1a10"
+                 *     }
+                 */
+                readonly "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description `cluster-not-found`: Redshift knows no such cluster (`ClusterNotFoundFault`). */
         readonly ClusterNotFound: {
             headers: {
@@ -333,12 +378,13 @@ export interface components {
                  *       "type": "/problems/cluster-not-found",
                  *       "title": "Cluster not found",
                  *       "status": 404,
-                 *       "detail": "Redshift has no cluster or namespace with that identifier.",
+                 *       "detail": "Redshift has no cluster 'analytics-prod' in this account and region.",
                  *       "instance": "/namespaces/registrations",
                  *       "requestId": "6f1c8f0e-3f2a-4c55-9a53-2f0b0f6d1a10",
                  *       "upstream": {
                  *         "code": "ClusterNotFound",
-                 *         "requestId": "0d5d2d3c-8d7e-4b0e-9d64-1f35f5b7c3a2"
+                 *         "requestId": "0d5d2d3c-8d7e-4b0e-9d64-1f35f5b7c3a2",
+                 *         "message": "Cluster analytics-prod not found."
                  *       }
                  *     }
                  */
@@ -346,12 +392,14 @@ export interface components {
             };
         };
         /**
-         * @description `invalid-cluster-state`: the cluster is not in a state that allows it (`InvalidClusterStateFault`).
+         * @description `invalid-cluster-state`: the cluster is not in a state that allows it now (`InvalidClusterStateFault`);
+         *     usually transient, retry after `Retry-After`. Never stored under an Idempotency-Key.
          *     `idempotency-key-in-use`: a request with the same Idempotency-Key is still running.
          */
         readonly Conflict: {
             headers: {
                 readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                readonly "Retry-After": components["headers"]["Retry-After"];
                 readonly [name: string]: unknown;
             };
             content: {
@@ -439,8 +487,8 @@ export interface components {
             };
         };
         /**
-         * @description `upstream-error`: AWS refused the gateway's own credentials, the gateway's role could not be
-         *     assumed, or Redshift answered with a fault the gateway does not know. Not the caller's fault.
+         * @description `upstream-error`: AWS refused the gateway's own credentials or permissions (after one fresh
+         *     AssumeRole for expired or revoked sessions), or STS refused the gateway's role. Not the caller's fault.
          */
         readonly UpstreamError: {
             headers: {
@@ -453,7 +501,7 @@ export interface components {
                  *       "type": "/problems/upstream-error",
                  *       "title": "Upstream error",
                  *       "status": 502,
-                 *       "detail": "AWS refused the gateway's credentials for this call.",
+                 *       "detail": "AWS refused the gateway's credentials or permissions for cluster 'analytics-prod' (AccessDenied); not the caller's fault.",
                  *       "instance": "/namespaces/registrations",
                  *       "requestId": "6f1c8f0e-3f2a-4c55-9a53-2f0b0f6d1a10",
                  *       "upstream": {
@@ -465,7 +513,11 @@ export interface components {
                 readonly "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `upstream-unavailable`: Redshift throttled or failed after the gateway retried. */
+        /**
+         * @description `upstream-unavailable`: Redshift or STS throttled, failed (5xx, dependent-service faults) or
+         *     dropped the connection after the gateway retried; the gateway is at its upstream concurrency
+         *     limit, cannot reach its identity provider or idempotency store, or is shutting down.
+         */
         readonly UpstreamUnavailable: {
             headers: {
                 readonly "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -478,7 +530,7 @@ export interface components {
                  *       "type": "/problems/upstream-unavailable",
                  *       "title": "Upstream unavailable",
                  *       "status": 503,
-                 *       "detail": "Redshift is throttling or unavailable; retry after the time in Retry-After.",
+                 *       "detail": "Redshift is throttling, unavailable or unreachable for cluster 'analytics-prod'; retry after Retry-After seconds.",
                  *       "instance": "/namespaces/registrations",
                  *       "requestId": "6f1c8f0e-3f2a-4c55-9a53-2f0b0f6d1a10",
                  *       "upstream": {
@@ -490,7 +542,7 @@ export interface components {
                 readonly "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `upstream-timeout`: Redshift did not answer within UPSTREAM_TIMEOUT_MS, retries included. */
+        /** @description `upstream-timeout`: Redshift or STS did not answer within UPSTREAM_TIMEOUT_MS, retries included. */
         readonly UpstreamTimeout: {
             headers: {
                 readonly "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -502,7 +554,7 @@ export interface components {
                  *       "type": "/problems/upstream-timeout",
                  *       "title": "Upstream timeout",
                  *       "status": 504,
-                 *       "detail": "Redshift did not answer in time.",
+                 *       "detail": "AWS did not answer within the deadline for cluster 'analytics-prod'.",
                  *       "instance": "/namespaces/registrations",
                  *       "requestId": "6f1c8f0e-3f2a-4c55-9a53-2f0b0f6d1a10"
                  *     }
@@ -517,7 +569,8 @@ export interface components {
          *     a key runs; a repeat with the same key and body, by the same caller, gets the stored answer with
          *     `Idempotent-Replayed: true` and does not reach Redshift again. 1 to 255 printable ASCII
          *     characters, optionally in double quotes (a Structured Field string). Kept for
-         *     IDEMPOTENCY_TTL_SECONDS. Answers 429 and 5xx are not stored, so a retry runs anew.
+         *     IDEMPOTENCY_TTL_SECONDS. Only final answers are stored: 2xx, and 400, 404 and 422. A 409 (a
+         *     cluster state that passes, or a key in use), 429 and every 5xx are not, so a retry runs anew.
          * @example 5f2b7c1e-6f3a-4f7e-9d2a-0c1b2a3d4e5f
          */
         readonly IdempotencyKey: string;
@@ -689,7 +742,8 @@ export interface operations {
                  *     a key runs; a repeat with the same key and body, by the same caller, gets the stored answer with
                  *     `Idempotent-Replayed: true` and does not reach Redshift again. 1 to 255 printable ASCII
                  *     characters, optionally in double quotes (a Structured Field string). Kept for
-                 *     IDEMPOTENCY_TTL_SECONDS. Answers 429 and 5xx are not stored, so a retry runs anew.
+                 *     IDEMPOTENCY_TTL_SECONDS. Only final answers are stored: 2xx, and 400, 404 and 422. A 409 (a
+                 *     cluster state that passes, or a key in use), 429 and every 5xx are not, so a retry runs anew.
                  * @example 5f2b7c1e-6f3a-4f7e-9d2a-0c1b2a3d4e5f
                  */
                 readonly "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -721,11 +775,13 @@ export interface operations {
             };
             readonly 400: components["responses"]["BadRequest"];
             readonly 401: components["responses"]["Unauthorized"];
+            readonly 403: components["responses"]["Forbidden"];
             readonly 404: components["responses"]["ClusterNotFound"];
             readonly 409: components["responses"]["Conflict"];
             readonly 413: components["responses"]["PayloadTooLarge"];
             readonly 415: components["responses"]["UnsupportedMediaType"];
             readonly 422: components["responses"]["IdempotencyKeyReuse"];
+            readonly 429: components["responses"]["TooManyRequests"];
             readonly 500: components["responses"]["InternalError"];
             readonly 502: components["responses"]["UpstreamError"];
             readonly 503: components["responses"]["UpstreamUnavailable"];
@@ -742,7 +798,8 @@ export interface operations {
                  *     a key runs; a repeat with the same key and body, by the same caller, gets the stored answer with
                  *     `Idempotent-Replayed: true` and does not reach Redshift again. 1 to 255 printable ASCII
                  *     characters, optionally in double quotes (a Structured Field string). Kept for
-                 *     IDEMPOTENCY_TTL_SECONDS. Answers 429 and 5xx are not stored, so a retry runs anew.
+                 *     IDEMPOTENCY_TTL_SECONDS. Only final answers are stored: 2xx, and 400, 404 and 422. A 409 (a
+                 *     cluster state that passes, or a key in use), 429 and every 5xx are not, so a retry runs anew.
                  * @example 5f2b7c1e-6f3a-4f7e-9d2a-0c1b2a3d4e5f
                  */
                 readonly "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -774,11 +831,13 @@ export interface operations {
             };
             readonly 400: components["responses"]["BadRequest"];
             readonly 401: components["responses"]["Unauthorized"];
+            readonly 403: components["responses"]["Forbidden"];
             readonly 404: components["responses"]["ClusterNotFound"];
             readonly 409: components["responses"]["Conflict"];
             readonly 413: components["responses"]["PayloadTooLarge"];
             readonly 415: components["responses"]["UnsupportedMediaType"];
             readonly 422: components["responses"]["IdempotencyKeyReuse"];
+            readonly 429: components["responses"]["TooManyRequests"];
             readonly 500: components["responses"]["InternalError"];
             readonly 502: components["responses"]["UpstreamError"];
             readonly 503: components["responses"]["UpstreamUnavailable"];

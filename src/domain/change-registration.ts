@@ -43,7 +43,7 @@ export async function changeRegistration(
 
   if (!decision.allowed) {
     audit({ result: 'denied' });
-    throw new ForbiddenError(`${caller.id} may not ${action} this namespace for this consumer`);
+    throw new ForbiddenError(`caller '${caller.id}' may not ${action} this namespace for this consumer`);
   }
   try {
     const command = { target, consumerIdentifier };

@@ -31,14 +31,36 @@ export class InvalidNamespaceError extends UpstreamError {
   readonly code = 'invalid-namespace';
 }
 
-/** The cluster exists but is not in a state that allows the operation. */
+/** The cluster exists but is not in a state that allows the operation now; usually transient. */
 export class InvalidClusterStateError extends UpstreamError {
   readonly code = 'invalid-cluster-state';
 }
 
-/** Redshift throttled or failed on every attempt; a later retry may succeed. */
+/**
+ * Redshift refused the request for a reason of the caller's making that the gateway does not model
+ * on its own (a parameter, validation or unsupported-operation fault); AWS's message says what.
+ */
+export class RejectedByRedshiftError extends UpstreamError {
+  readonly code = 'rejected-by-redshift';
+}
+
+/** AWS throttled or failed on every attempt, or is unreachable; a later retry may succeed. */
 export class UpstreamUnavailableError extends UpstreamError {
   readonly code = 'upstream-unavailable';
+
+  constructor(
+    message: string,
+    upstream: UpstreamFault | undefined,
+    options?: ErrorOptions & {
+      /** When the gateway knows when a retry can succeed (its own back-off); else the problem table's default. */
+      retryAfterSeconds?: number;
+    },
+  ) {
+    super(message, upstream, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+
+  readonly retryAfterSeconds: number | undefined;
 }
 
 /** Redshift did not answer within the gateway's deadline. */
@@ -47,8 +69,8 @@ export class UpstreamTimeoutError extends UpstreamError {
 }
 
 /**
- * AWS refused the gateway's own credentials, the role could not be assumed, or Redshift answered
- * with a fault the gateway does not know: the gateway's operators must act, not the caller.
+ * AWS refused the gateway's own credentials or permissions, or the role could not be assumed: the
+ * gateway's operators must act, not the caller.
  */
 export class UpstreamRejectedError extends UpstreamError {
   readonly code = 'upstream-error';

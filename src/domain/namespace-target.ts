@@ -27,3 +27,10 @@ export function toNamespaceTarget(identifier: NamespaceRegistrationRequest['Name
   }
   throw new TypeError('NamespaceIdentifier must hold exactly one member');
 }
+
+/** The target as a caller would name it, for problem details: "cluster 'analytics-prod'". */
+export function describeTarget(target: NamespaceTarget): string {
+  return target.kind === 'provisioned'
+    ? `cluster '${target.clusterIdentifier}'`
+    : `serverless namespace '${target.namespaceIdentifier}' with workgroup '${target.workgroupIdentifier}'`;
+}

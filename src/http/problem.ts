@@ -4,6 +4,7 @@ import {
   ForbiddenError,
   InvalidClusterStateError,
   InvalidNamespaceError,
+  RejectedByRedshiftError,
   UpstreamError,
   UpstreamRejectedError,
   UpstreamTimeoutError,
@@ -24,10 +25,12 @@ import {
   UnsupportedMediaTypeError,
 } from './errors';
 
-interface ProblemSpec {
+export interface ProblemSpec {
   readonly status: number;
   readonly slug: string;
   readonly title: string;
+  /** Sent as Retry-After, unless the error knows better. */
+  readonly retryAfterSeconds?: number;
 }
 
 /** A problem ready to send: status, extra headers and the RFC 9457 body. */
@@ -38,18 +41,35 @@ export interface ProblemAnswer {
 }
 
 // Seconds a caller should wait after a 503: long enough for throttling to ease, short enough for CI jobs.
-const RETRY_AFTER_SECONDS = 5;
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+// After InvalidClusterState: cluster operations (resize, reboot, maintenance) take minutes.
+const CLUSTER_STATE_RETRY_AFTER_SECONDS = 30;
+const UNAVAILABLE = {
+  status: 503,
+  slug: 'upstream-unavailable',
+  title: 'Upstream unavailable',
+  retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+};
 
 // The one table from error to problem (DESIGN.md, "Errors"). Adding a case: one row here, one test.
 const table = new Map<abstract new (...args: never[]) => Error, ProblemSpec>([
   [RequestValidationError, { status: 400, slug: 'validation-failed', title: 'Request validation failed' }],
   [InvalidNamespaceError, { status: 400, slug: 'invalid-namespace', title: 'Invalid namespace' }],
+  [RejectedByRedshiftError, { status: 400, slug: 'rejected-by-redshift', title: 'Rejected by Redshift' }],
   [UnauthorizedError, { status: 401, slug: 'unauthorized', title: 'Unauthorized' }],
   [ForbiddenError, { status: 403, slug: 'forbidden', title: 'Forbidden' }],
   [ClusterNotFoundError, { status: 404, slug: 'cluster-not-found', title: 'Cluster not found' }],
   [RouteNotFoundError, { status: 404, slug: 'not-found', title: 'Not found' }],
   [MethodNotAllowedError, { status: 405, slug: 'method-not-allowed', title: 'Method not allowed' }],
-  [InvalidClusterStateError, { status: 409, slug: 'invalid-cluster-state', title: 'Invalid cluster state' }],
+  [
+    InvalidClusterStateError,
+    {
+      status: 409,
+      slug: 'invalid-cluster-state',
+      title: 'Invalid cluster state',
+      retryAfterSeconds: CLUSTER_STATE_RETRY_AFTER_SECONDS,
+    },
+  ],
   [IdempotencyKeyInUseError, { status: 409, slug: 'idempotency-key-in-use', title: 'Idempotency key in use' }],
   [PayloadTooLargeError, { status: 413, slug: 'payload-too-large', title: 'Payload too large' }],
   [UnsupportedMediaTypeError, { status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type' }],
@@ -57,10 +77,10 @@ const table = new Map<abstract new (...args: never[]) => Error, ProblemSpec>([
   [RateLimitedError, { status: 429, slug: 'rate-limited', title: 'Too many requests' }],
   [UpstreamRejectedError, { status: 502, slug: 'upstream-error', title: 'Upstream error' }],
   // 503, not 502: AWS is reachable but busy or failing for now, and a retry later is likely to work.
-  [UpstreamUnavailableError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
-  [IdempotencyStoreUnavailableError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
-  [ShuttingDownError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
-  [AuthUnavailableError, { status: 503, slug: 'upstream-unavailable', title: 'Upstream unavailable' }],
+  [UpstreamUnavailableError, UNAVAILABLE],
+  [IdempotencyStoreUnavailableError, UNAVAILABLE],
+  [ShuttingDownError, UNAVAILABLE],
+  [AuthUnavailableError, UNAVAILABLE],
   [UpstreamTimeoutError, { status: 504, slug: 'upstream-timeout', title: 'Upstream timeout' }],
 ]);
 
@@ -91,9 +111,22 @@ export function toProblem(
     headers['WWW-Authenticate'] =
       `Bearer realm="redshift-namespace-gateway"${error.bearerError ? `, error="${error.bearerError}"` : ''}`;
   }
-  if (error instanceof RateLimitedError) headers['Retry-After'] = String(error.retryAfterSeconds);
-  if (spec.status === 503) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
+  const retryAfter = retryAfterOf(error) ?? spec.retryAfterSeconds;
+  if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
   return { status: spec.status, headers, body };
+}
+
+/** Every problem the gateway can answer, once each by slug: for the contract and documentation checks. */
+export function problemSpecs(): ProblemSpec[] {
+  const bySlug = new Map<string, ProblemSpec>([[INTERNAL.slug, INTERNAL]]);
+  for (const spec of table.values()) bySlug.set(spec.slug, spec);
+  return [...bySlug.values()].sort((a, b) => a.status - b.status || a.slug.localeCompare(b.slug));
+}
+
+function retryAfterOf(error: unknown): number | undefined {
+  if (error instanceof RateLimitedError) return error.retryAfterSeconds;
+  if (error instanceof UpstreamUnavailableError) return error.retryAfterSeconds;
+  return undefined;
 }
 
 function specFor(error: unknown): ProblemSpec | undefined {

@@ -21,6 +21,26 @@ export interface Faults {
   assumeRoleFailure: 'AccessDenied' | 'ServiceUnavailable' | null;
   /** When set, issued credentials last this long, whatever DurationSeconds asked for. */
   credentialLifetimeSeconds: number | null;
+  /**
+   * Any AWS error, by rule: the first rule that matches a call's service (and action, when given)
+   * answers it with that wire code, HTTP status and message. A rule with `times` answers that many
+   * calls and is then dropped; without it, every matching call.
+   */
+  errors: ErrorRule[];
+  /**
+   * When set, a successful Register/DeregisterNamespace answers this `Status` instead of its own;
+   * the empty string leaves `Status` out of the answer.
+   */
+  answerStatus: string | null;
+}
+
+export interface ErrorRule {
+  service: 'redshift' | 'sts';
+  action?: string;
+  code: string;
+  status: number;
+  message: string;
+  times?: number;
 }
 
 export const NO_FAULTS: Readonly<Faults> = Object.freeze({
@@ -30,7 +50,20 @@ export const NO_FAULTS: Readonly<Faults> = Object.freeze({
   dropNext: 0,
   assumeRoleFailure: null,
   credentialLifetimeSeconds: null,
+  errors: [],
+  answerStatus: null,
 });
+
+const errorRuleSchema = z
+  .object({
+    service: z.enum(['redshift', 'sts']),
+    action: z.string().min(1).optional(),
+    code: z.string().regex(/^[A-Za-z.]{1,100}$/),
+    status: z.number().int().min(400).max(599),
+    message: z.string().max(2000),
+    times: z.number().int().min(1).optional(),
+  })
+  .strict();
 
 export const faultsSchema = z
   .object({
@@ -40,6 +73,8 @@ export const faultsSchema = z
     dropNext: z.number().int().min(0),
     assumeRoleFailure: z.enum(['AccessDenied', 'ServiceUnavailable']).nullable(),
     credentialLifetimeSeconds: z.number().int().min(1).nullable(),
+    errors: z.array(errorRuleSchema),
+    answerStatus: z.string().max(100).nullable(),
   })
   .partial()
   .strict();
@@ -51,6 +86,8 @@ export interface RecordedCall {
   action: string;
   /** The access key id the call was signed with, if any. */
   accessKeyId: string | undefined;
+  /** The SDK's user agent headers, joined. */
+  userAgent: string;
   params: Record<string, string>;
   status: number;
   /** The wire error code, for failed calls. */
@@ -78,6 +115,11 @@ export interface Emulator {
   stats(): { connections: number; calls: Record<string, number> };
   setFaults(faults: Partial<Faults>): void;
   faults(): Faults;
+  /**
+   * Makes every credential issued so far expire now: calls signed with them are answered
+   * `ExpiredToken`, as AWS answers a session its holder still believes valid (clock skew, revocation).
+   */
+  expireIssuedCredentials(): void;
   /** Every secret and session token this emulator has issued, so that tests can look for leaks. */
   issuedSecrets(): string[];
   /** Clears the record, the faults and the registrations; issued credentials stay valid. */
@@ -131,6 +173,7 @@ export async function startEmulator({
       service,
       action,
       accessKeyId: undefined,
+      userAgent: [req.headers['user-agent'], req.headers['x-amz-user-agent']].filter(Boolean).join(' '),
       params,
       status: 0,
     };
@@ -184,6 +227,8 @@ export async function startEmulator({
       }
     }
     const caller = temporary?.assumedRoleArn ?? base.get(check.signedBy.accessKeyId)?.arn ?? 'unknown';
+    const ruled = takeErrorRule(service, action);
+    if (ruled) return fail(ruled);
 
     if (service === 'sts') {
       if (action === 'GetCallerIdentity') {
@@ -222,7 +267,27 @@ export async function startEmulator({
     }
     const outcome = namespaceAction(action, params);
     if ('fault' in outcome) return fail(outcome.fault);
-    return succeed({ Status: outcome.status }, `<Status>${outcome.status}</Status>`);
+    const status = faults.answerStatus ?? outcome.status;
+    return status === '' ? succeed({}, '') : succeed({ Status: status }, `<Status>${escapeXml(status)}</Status>`);
+  }
+
+  /** The first error rule for this call, consuming one of its `times`. */
+  function takeErrorRule(service: 'sts' | 'redshift', action: string): WireFault | undefined {
+    const index = faults.errors.findIndex(
+      (rule) => rule.service === service && (rule.action === undefined || rule.action === action),
+    );
+    const rule = faults.errors[index];
+    if (rule === undefined) return undefined;
+    if (rule.times !== undefined) {
+      const remaining = rule.times - 1;
+      faults = {
+        ...faults,
+        errors: faults.errors.flatMap((r, i) =>
+          i !== index ? [r] : remaining > 0 ? [{ ...r, times: remaining }] : [],
+        ),
+      };
+    }
+    return { code: rule.code, status: rule.status, message: rule.message };
   }
 
   function assumeRole(
@@ -360,12 +425,20 @@ export async function startEmulator({
         faults = { ...faults, ...parsed.data };
         return json(200, faults);
       }
+      case 'POST /_emulator/credentials/expire':
+        expireIssuedCredentials();
+        return json(200, { expired: issued.size });
       case 'POST /_emulator/reset':
         reset();
         return json(200, { reset: true });
       default:
         return json(404, { error: `no control route ${route}` });
     }
+  }
+
+  function expireIssuedCredentials(): void {
+    const past = new Date(Date.now() - 1000);
+    for (const credentials of issued.values()) credentials.expiration = past;
   }
 
   function reset(): void {
@@ -396,6 +469,7 @@ export async function startEmulator({
       faults = { ...faults, ...faultsSchema.parse(next) };
     },
     faults: () => ({ ...faults }),
+    expireIssuedCredentials,
     issuedSecrets: () => [...issued.values()].flatMap((c) => [c.secretAccessKey, c.sessionToken]),
     reset,
     async close() {

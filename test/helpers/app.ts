@@ -1,6 +1,7 @@
 import { RedshiftClient } from '@aws-sdk/client-redshift';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
+import type { AssumedRole } from '../../src/aws/assumed-role-credentials';
 import { createSdkNamespaceRegistry } from '../../src/aws/sdk-namespace-registry';
 import type { Config } from '../../src/config';
 import type { AuditEvent } from '../../src/domain/audit';
@@ -34,22 +35,30 @@ export function buildTestApp({
     credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret-test' },
     maxAttempts: 1,
   }),
+  // Static credentials: nothing to discard when AWS refuses them.
+  role = {
+    credentials: () => Promise.resolve({ accessKeyId: 'AKIDTEST', secretAccessKey: 'secret-test' }),
+    generation: () => 0,
+    discard: () => false,
+  },
   timeoutMs = config.aws.timeoutMs,
   idempotencyStore = createMemoryIdempotencyStore({ ttlMs: 60_000, claimTtlMs: 60_000, maxEntries: 1000 }),
 }: {
   config?: Config;
   client?: RedshiftClient;
+  role?: Pick<AssumedRole, 'credentials' | 'generation' | 'discard'>;
   timeoutMs?: number;
   idempotencyStore?: IdempotencyStore;
 } = {}): TestApp {
   const logs = new LogCapture();
+  const logger = createLogger('info', logs);
   const audit: AuditEvent[] = [];
   const app = createApp({
     config,
-    logger: createLogger('info', logs),
+    logger,
     contract,
     namespaceRegistry: withConcurrencyLimit(
-      createSdkNamespaceRegistry({ client, timeoutMs }),
+      createSdkNamespaceRegistry({ client, role, timeoutMs, logger }),
       config.limits.maxConcurrentUpstream,
     ),
     auditLog: { record: (event) => audit.push(event) },

@@ -10,7 +10,7 @@ import {
 import { buildTestApp } from '../helpers/app';
 import { provisionedBody } from '../helpers/bodies';
 import { TEST_API_KEY, testConfig } from '../helpers/config';
-import { fault, startFakeRedshift } from '../helpers/fake-redshift-server';
+import { fault, registering, startFakeRedshift } from '../helpers/fake-redshift-server';
 
 // The real clients of main.ts, with STS stubbed and Redshift a loopback stand-in: everything from
 // the HTTP request to the signed Redshift call and back is the production code path.
@@ -48,12 +48,9 @@ function assumedRole(accessKeyId = 'ASIAASSUMED0001') {
 function gateway(overrides: Record<string, string> = {}) {
   const config = testConfig({ AWS_ENDPOINT_URL_REDSHIFT: redshift.url, UPSTREAM_MAX_ATTEMPTS: '2', ...overrides });
   const handler = createRequestHandler(config.aws);
-  const client = createRedshiftClient(
-    config.aws,
-    handler,
-    createConfiguredRole(config.aws, createStsClient(config.aws, handler)),
-  );
-  return buildTestApp({ config, client });
+  const role = createConfiguredRole(config.aws, createStsClient(config.aws, handler));
+  const client = createRedshiftClient(config.aws, handler, role);
+  return buildTestApp({ config, client, role });
 }
 
 const post = (app: Parameters<typeof request>[0]) =>
@@ -108,7 +105,7 @@ describe('credentials from STS AssumeRole', () => {
     expect(call?.params.get('ConsumerIdentifiers.member.1')).toBe('DataCatalog/111122223333');
   });
 
-  it('when the role cannot be assumed, returns 502 with the STS code, and recovers when STS does', async () => {
+  it('when the role cannot be assumed, returns 502 with the STS code, backs off, and recovers when STS does', async () => {
     const denied = Object.assign(new Error('not authorized to assume'), {
       name: 'AccessDenied',
       $fault: 'client',
@@ -118,14 +115,84 @@ describe('credentials from STS AssumeRole', () => {
     const { app } = gateway();
 
     const failed = await post(app);
+    const pausedAnswers = await Promise.all(Array.from({ length: 20 }, () => post(app)));
+    const callsWhilePaused = sts.commandCalls(AssumeRoleCommand).length;
+    // The first back-off pause is at most one second.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const recovered = await post(app);
 
     expect(failed.status).toBe(502);
     expect(failed.body).toMatchObject({
       type: '/problems/upstream-error',
-      upstream: { code: 'AccessDenied', requestId: 'sts-req-1' },
+      upstream: { code: 'AccessDenied', requestId: 'sts-req-1', message: 'not authorized to assume' },
     });
+    expect(pausedAnswers.map((res) => res.status)).toEqual(Array(20).fill(502));
+    expect(callsWhilePaused).toBe(1);
     expect(recovered.status).toBe(202);
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+  });
+
+  it('STS throttling with nothing cached answers 503 with Retry-After, and a burst makes one AssumeRole', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'Throttling',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400, requestId: 'sts-req-2' },
+    });
+    sts.on(AssumeRoleCommand).rejects(throttled);
+    const { app } = gateway({ UPSTREAM_MAX_ATTEMPTS: '1' });
+
+    const answers = await Promise.all(Array.from({ length: 30 }, () => post(app)));
+
+    expect(new Set(answers.map((res) => res.status))).toEqual(new Set([503]));
+    expect(answers[0]?.body).toMatchObject({
+      type: '/problems/upstream-unavailable',
+      upstream: { code: 'Throttling' },
+    });
+    expect(Number(answers[0]?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+    expect(redshift.calls).toHaveLength(0);
+  });
+});
+
+describe('credentials that AWS refuses while the cache believes them valid', () => {
+  it.each(['ExpiredToken', 'InvalidClientTokenId', 'RequestExpired'])(
+    'a %s answer drops the cache, assumes the role once more and resends the call once',
+    async (code) => {
+      sts
+        .on(AssumeRoleCommand)
+        .resolvesOnce(assumedRole('ASIAOLD0000000001'))
+        .resolves(assumedRole('ASIANEW0000000002'));
+      const { app } = gateway();
+      await post(app);
+      let refusals = 0;
+      redshift.answerWith((call, res) => {
+        if (call.authorization?.includes('ASIAOLD') === true) {
+          refusals += 1;
+          fault(code, 403)(call, res);
+          return;
+        }
+        registering(call, res);
+      });
+
+      const answers = await Promise.all(Array.from({ length: 5 }, () => post(app)));
+
+      expect(answers.map((res) => res.status)).toEqual(Array(5).fill(202));
+      expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+      expect(refusals).toBe(5);
+    },
+  );
+
+  it('refused again with fresh credentials, answers 502 after exactly one extra AssumeRole', async () => {
+    sts.on(AssumeRoleCommand).resolves(assumedRole());
+    redshift.answerWith(fault('InvalidClientTokenId', 403));
+    const { app } = gateway();
+
+    const res = await post(app);
+
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ type: '/problems/upstream-error', upstream: { code: 'InvalidClientTokenId' } });
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+    expect(redshift.calls).toHaveLength(2);
   });
 });
 
@@ -136,7 +203,8 @@ describe('Redshift faults over the wire', () => {
     ['ClusterNotFound', 404, 404, 'cluster-not-found'],
     ['InvalidNamespaceFault', 400, 400, 'invalid-namespace'],
     ['InvalidClusterState', 400, 409, 'invalid-cluster-state'],
-    ['InvalidClientTokenId', 403, 502, 'upstream-error'],
+    ['InvalidParameterValue', 400, 400, 'rejected-by-redshift'],
+    ['AccessDenied', 403, 502, 'upstream-error'],
   ])(
     'a %s answer (HTTP %i) becomes %i %s with the wire code and AWS request id',
     async (code, wireStatus, status, slug) => {
@@ -176,7 +244,12 @@ describe('Redshift faults over the wire', () => {
 
   it('a hung Redshift beyond UPSTREAM_TIMEOUT_MS gives 504 at the overall deadline', async () => {
     redshift.answerWith(() => undefined);
-    const { app } = gateway({ UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_CONNECT_TIMEOUT_MS: '100' });
+    const { app } = gateway({
+      UPSTREAM_TIMEOUT_MS: '300',
+      UPSTREAM_MAX_ATTEMPTS: '1',
+      UPSTREAM_ATTEMPT_TIMEOUT_MS: '300',
+      UPSTREAM_CONNECT_TIMEOUT_MS: '100',
+    });
 
     const started = Date.now();
     const res = await post(app);

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   ClusterNotFoundFault,
   RedshiftClient,
@@ -196,6 +199,53 @@ describe('Idempotency-Key', () => {
     expect(upstreamCalls()).toBe(2);
   });
 });
+
+describe('Idempotency-Key when the client goes away', () => {
+  it('the key stays claimed until the handler settles: a retry gets 409, then the stored answer; Redshift is called once', async () => {
+    let finishUpstream: () => void = () => undefined;
+    redshift
+      .on(RegisterNamespaceCommand)
+      .callsFake(() => new Promise((resolve) => (finishUpstream = () => resolve({ Status: 'Registering' }))));
+    const { app } = buildTestApp();
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      // The first client sends its request and gives up before the answer.
+      const body = JSON.stringify(provisionedBody());
+      const abandoned = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/namespaces/registrations',
+        headers: { 'Content-Type': 'application/json', 'X-API-Key': TEST_API_KEY, 'Idempotency-Key': 'gone-1' },
+      });
+      abandoned.on('error', () => undefined);
+      abandoned.end(body);
+      await waitFor(() => upstreamCalls() === 1);
+      abandoned.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      const whileRunning = await post(server, 'gone-1');
+      finishUpstream();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const afterwards = await post(server, 'gone-1');
+
+      expect(whileRunning.status).toBe(409);
+      expect(whileRunning.body.type).toBe('/problems/idempotency-key-in-use');
+      expect(afterwards.status).toBe(202);
+      expect(afterwards.headers['idempotent-replayed']).toBe('true');
+      expect(upstreamCalls()).toBe(1);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!condition()) throw new Error('condition not met in time');
+}
 
 describe('the in-memory store', () => {
   it('forgets an answer after IDEMPOTENCY_TTL_SECONDS', async () => {

@@ -20,10 +20,15 @@ function post(app: Parameters<typeof request>[0], body: object = provisionedBody
   return request(app).post('/namespaces/registrations').set('Authorization', `Bearer ${TEST_API_KEY}`).send(body);
 }
 
-function serviceError(name: string, httpStatusCode: number, fault: 'client' | 'server' = 'client') {
+function serviceError(
+  name: string,
+  httpStatusCode: number,
+  fault: 'client' | 'server' = 'client',
+  message = `AWS says ${name}`,
+) {
   return new RedshiftServiceException({
     name,
-    message: `${name} from AWS`,
+    message,
     $fault: fault,
     $metadata: { httpStatusCode, requestId: 'aws-request-1' },
   });
@@ -111,81 +116,160 @@ describe('POST /namespaces/registrations, on success', () => {
 });
 
 describe('POST /namespaces/registrations, when Redshift fails', () => {
-  const faults: [string, Error, number, string, Record<string, unknown>][] = [
+  const cluster = "cluster 'analytics-prod'";
+  // [case, error, status, slug, Retry-After, what the body must also hold]
+  const faults: [string, Error, number, string, string | undefined, Record<string, unknown>][] = [
     [
       'ClusterNotFoundFault',
-      new ClusterNotFoundFault({ message: 'not found', $metadata: { ...metadata, httpStatusCode: 404 } }),
+      new ClusterNotFoundFault({
+        message: 'Cluster analytics-prod not found.',
+        $metadata: { ...metadata, httpStatusCode: 404 },
+      }),
       404,
       'cluster-not-found',
-      { upstream: { code: 'ClusterNotFoundFault', requestId: 'aws-request-1' } },
+      undefined,
+      {
+        detail: `Redshift has no ${cluster} in this account and region.`,
+        upstream: {
+          code: 'ClusterNotFoundFault',
+          requestId: 'aws-request-1',
+          message: 'Cluster analytics-prod not found.',
+        },
+      },
     ],
     [
       'InvalidNamespaceFault',
-      new InvalidNamespaceFault({ message: 'bad namespace', $metadata: metadata }),
+      new InvalidNamespaceFault({ message: 'The workgroup belongs to another namespace.', $metadata: metadata }),
       400,
       'invalid-namespace',
-      { upstream: { code: 'InvalidNamespaceFault', requestId: 'aws-request-1' } },
+      undefined,
+      { upstream: { code: 'InvalidNamespaceFault', message: 'The workgroup belongs to another namespace.' } },
     ],
     [
       'InvalidClusterStateFault',
-      new InvalidClusterStateFault({ message: 'modifying', $metadata: metadata }),
+      new InvalidClusterStateFault({ message: 'The cluster is resizing.', $metadata: metadata }),
       409,
       'invalid-cluster-state',
-      { upstream: { code: 'InvalidClusterStateFault', requestId: 'aws-request-1' } },
+      '30',
+      {
+        detail: expect.stringMatching(/^Cluster 'analytics-prod' is not in a state .* usually transient/),
+        upstream: { code: 'InvalidClusterStateFault', message: 'The cluster is resizing.' },
+      },
     ],
-    ['throttling', serviceError('Throttling', 400), 503, 'upstream-unavailable', { upstream: { code: 'Throttling' } }],
-    ['HTTP 429', serviceError('TooManyRequests', 429), 503, 'upstream-unavailable', {}],
+    ...[
+      'InvalidParameterValue',
+      'InvalidParameterCombination',
+      'MissingParameter',
+      'ValidationError',
+      'UnsupportedOperation',
+      'SomethingNewFault',
+    ].map(
+      (code) =>
+        [
+          code,
+          serviceError(code, 400),
+          400,
+          'rejected-by-redshift',
+          undefined,
+          { detail: expect.stringContaining(`${cluster} (${code})`), upstream: { code, message: `AWS says ${code}` } },
+        ] as [string, Error, number, string, string | undefined, Record<string, unknown>],
+    ),
+    ...['DependentServiceUnavailableFault', 'DependentServiceRequestThrottlingFault'].map(
+      (code) =>
+        [code, serviceError(code, 400), 503, 'upstream-unavailable', '5', { upstream: { code } }] as [
+          string,
+          Error,
+          number,
+          string,
+          string | undefined,
+          Record<string, unknown>,
+        ],
+    ),
+    [
+      'throttling',
+      serviceError('Throttling', 400),
+      503,
+      'upstream-unavailable',
+      '5',
+      { upstream: { code: 'Throttling' } },
+    ],
+    ['HTTP 429', serviceError('TooManyRequests', 429), 503, 'upstream-unavailable', '5', {}],
     [
       'a 5xx',
       serviceError('InternalFailure', 500, 'server'),
       503,
       'upstream-unavailable',
+      '5',
       { upstream: { code: 'InternalFailure' } },
     ],
-    ['a dropped connection', networkError('ECONNRESET'), 503, 'upstream-unavailable', {}],
+    ['a dropped connection', networkError('ECONNRESET'), 503, 'upstream-unavailable', '5', {}],
     [
       'an attempt timeout',
       Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
       504,
       'upstream-timeout',
+      undefined,
       {},
     ],
-    ['access denied', serviceError('AccessDenied', 403), 502, 'upstream-error', { upstream: { code: 'AccessDenied' } }],
-    ['refused credentials', serviceError('InvalidClientTokenId', 403), 502, 'upstream-error', {}],
+    [
+      'access denied',
+      serviceError('AccessDenied', 403),
+      502,
+      'upstream-error',
+      undefined,
+      { upstream: { code: 'AccessDenied' } },
+    ],
+    ['refused credentials', serviceError('InvalidClientTokenId', 403), 502, 'upstream-error', undefined, {}],
     [
       'a role that cannot be assumed',
-      new RoleAssumptionError('could not assume', { cause: serviceError('AccessDenied', 403) }),
+      new RoleAssumptionError('could not assume', { cause: serviceError('AccessDenied', 403), retryAfterSeconds: 1 }),
       502,
       'upstream-error',
-      { detail: 'The gateway could not assume its AWS role.' },
+      undefined,
+      { detail: expect.stringMatching(/^The gateway could not assume its AWS role \(AccessDenied\)/) },
     ],
     [
-      'an unknown fault',
-      serviceError('SomethingNewFault', 400),
-      502,
-      'upstream-error',
-      { upstream: { code: 'SomethingNewFault' } },
+      'STS throttling without cached credentials',
+      new RoleAssumptionError('could not assume', { cause: serviceError('Throttling', 400), retryAfterSeconds: 2 }),
+      503,
+      'upstream-unavailable',
+      '2',
+      { upstream: { code: 'Throttling' } },
     ],
   ];
 
-  it.each(faults)('with %s, returns the status and problem of its row', async (_name, error, status, slug, extra) => {
-    redshift.on(RegisterNamespaceCommand).rejects(error);
+  it.each(faults)(
+    'with %s, returns the status and problem of its row',
+    async (_name, error, status, slug, retryAfter, extra) => {
+      redshift.on(RegisterNamespaceCommand).rejects(error);
+      const { app } = buildTestApp();
+
+      const res = await post(app);
+
+      expect(res.status).toBe(status);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({
+        type: `/problems/${slug}`,
+        status,
+        instance: '/namespaces/registrations',
+        requestId: res.headers['x-request-id'],
+        ...extra,
+      });
+      expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);
+      expect(res.headers['retry-after']).toBe(retryAfter);
+    },
+  );
+
+  it("AWS's message reaches the caller without control characters and at most 500 characters long", async () => {
+    redshift
+      .on(RegisterNamespaceCommand)
+      .rejects(serviceError('InvalidParameterValue', 400, 'client', `bad\r\nvalue\u2028${'x'.repeat(600)}`));
     const { app } = buildTestApp();
 
-    const res = await post(app);
+    const { body } = await post(app);
 
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({
-      type: `/problems/${slug}`,
-      status,
-      instance: '/namespaces/registrations',
-      requestId: res.headers['x-request-id'],
-      ...extra,
-    });
-    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);
-    if (status === 503) expect(res.headers['retry-after']).toBe('5');
-    else expect(res.headers['retry-after']).toBeUndefined();
+    expect(body.upstream.message).toMatch(/^bad value x+…$/);
+    expect(body.upstream.message).toHaveLength(500);
   });
 
   it('with a Redshift call that never ends, returns 504 once UPSTREAM_TIMEOUT_MS has passed', async () => {
@@ -228,15 +312,28 @@ describe('POST /namespaces/registrations, when Redshift fails', () => {
     const line = logs.records().find((r) => r.requestId === res.headers['x-request-id']);
     expect(line).toMatchObject({ level: 40, upstreamCode: 'InvalidClusterStateFault', res: { statusCode: 409 } });
   });
+});
 
-  it('with an answer missing its status, returns 502', async () => {
+describe('POST /namespaces/registrations, when Redshift accepts with an unusual status', () => {
+  it('an answer missing its status is still a success: 202 Registering, with a warning logged', async () => {
     redshift.on(RegisterNamespaceCommand).resolves({});
+    const { app, logs } = buildTestApp();
+
+    const res = await post(app);
+
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ Status: 'Registering' });
+    expect(logs.records().some((line) => line.level === 40 && /no status/.test(String(line.msg)))).toBe(true);
+  });
+
+  it('a status the gateway does not know is passed through as AWS gave it', async () => {
+    redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registered' as 'Registering' });
     const { app } = buildTestApp();
 
     const res = await post(app);
 
-    expect(res.status).toBe(502);
-    expect(res.body.type).toBe('/problems/upstream-error');
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ Status: 'Registered' });
   });
 });
 

@@ -112,7 +112,11 @@ describe('authorization matrix', () => {
         outcome: {
           result: 'failed',
           error: 'cluster-not-found',
-          upstream: { code: 'ClusterNotFound', requestId: expect.any(String) },
+          upstream: {
+            code: 'ClusterNotFound',
+            requestId: expect.any(String),
+            message: 'Cluster analytics-missing not found.',
+          },
         },
       }),
     ]);

@@ -5,9 +5,9 @@ import { startLocalStack, type LocalStack } from '../helpers/local-stack';
 
 let stack: LocalStack;
 beforeAll(async () => {
-  // Throttling retries back off by up to 0.5 s and then 1 s (the SDK's throttling base delay), so the
-  // deadline leaves room for them; each attempt is cut at 1 s.
-  stack = await startLocalStack({ UPSTREAM_TIMEOUT_MS: '4000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '1000' });
+  // Throttling retries back off by up to 1 s and then 2 s (the SDK's throttling base delay), so the
+  // deadline leaves room for them (the gateway refuses to start otherwise); each attempt is cut at 1 s.
+  stack = await startLocalStack({ UPSTREAM_TIMEOUT_MS: '6000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '1000' });
 });
 afterAll(() => stack.close());
 beforeEach(() => stack.emulator.reset());
@@ -79,7 +79,7 @@ describe('upstream faults injected by the emulator', () => {
 });
 
 describe('STS failures', () => {
-  it('AssumeRole failing gives 502, and the gateway recovers when STS does', async () => {
+  it('AssumeRole failing gives 502, and the gateway recovers when STS does, after its back-off', async () => {
     const fresh = await startLocalStack();
     try {
       const post = () =>
@@ -88,6 +88,8 @@ describe('STS failures', () => {
 
       const failed = await post();
       fresh.emulator.setFaults({ assumeRoleFailure: null });
+      // The first back-off pause after a failed AssumeRole is at most one second.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
       const recovered = await post();
 
       expect(failed.status).toBe(502);

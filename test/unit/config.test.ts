@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, startupWarnings } from '../../src/config';
 import { sha256Hex, testEnv } from '../helpers/config';
 
 const noFiles = () => {
@@ -34,13 +34,65 @@ describe('loadConfig', () => {
         redshiftEndpoint: undefined,
         timeoutMs: 10000,
         connectTimeoutMs: 3000,
-        attemptTimeoutMs: 5000,
+        // Derived: (10000 ms − 3000 ms of worst-case back-off) / 3 attempts.
+        attemptTimeoutMs: 2333,
         maxAttempts: 3,
         maxSockets: 50,
       },
     });
     expect(config.auth.apiKeys.map((key) => key.name)).toEqual(['ci-pipeline', 'data-team']);
     expect(Object.isFrozen(config.aws)).toBe(true);
+  });
+
+  it('derives the attempt timeout so that attempts and back-off fit the deadline, and takes one that fits', () => {
+    expect(
+      loadConfig(testEnv({ UPSTREAM_MAX_ATTEMPTS: '1', UPSTREAM_TIMEOUT_MS: '4000' }), noFiles).aws.attemptTimeoutMs,
+    ).toBe(4000);
+    // 2 attempts: 1000 ms of back-off at most.
+    expect(
+      loadConfig(testEnv({ UPSTREAM_MAX_ATTEMPTS: '2', UPSTREAM_TIMEOUT_MS: '5000' }), noFiles).aws.attemptTimeoutMs,
+    ).toBe(2000);
+    expect(
+      loadConfig(testEnv({ UPSTREAM_TIMEOUT_MS: '9000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '2000' }), noFiles).aws
+        .attemptTimeoutMs,
+    ).toBe(2000);
+  });
+
+  it('passes the standard SDK settings through: retry mode, user agent app id, FIPS, dual-stack, endpoints', () => {
+    const { aws } = loadConfig(
+      testEnv({
+        AWS_RETRY_MODE: 'adaptive',
+        AWS_SDK_UA_APP_ID: 'team-gw',
+        AWS_USE_FIPS_ENDPOINT: 'true',
+        AWS_USE_DUALSTACK_ENDPOINT: 'true',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:4599',
+        AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4600',
+      }),
+      noFiles,
+    );
+
+    expect(aws).toMatchObject({
+      retryMode: 'adaptive',
+      userAgentAppId: 'team-gw',
+      useFipsEndpoint: true,
+      useDualstackEndpoint: true,
+      redshiftEndpoint: 'http://127.0.0.1:4599',
+      stsEndpoint: 'http://127.0.0.1:4600',
+    });
+    expect(loadConfig(testEnv(), noFiles).aws.userAgentAppId).toMatch(/^redshift-namespace-gateway\/\d+\.\d+\.\d+/);
+  });
+
+  it('warns at start about risky settings: role chaining above one hour, open access', () => {
+    const policy = () =>
+      'rules:\n  - name: r\n    callers: [ci]\n    actions: [register]\n    clusters: [a]\n    consumerAccounts: ["111122223333"]\n';
+    const quiet = loadConfig(testEnv({ AUTHZ_ALLOW_ALL: undefined, AUTHZ_POLICY_FILE: '/p.yaml' }), policy);
+    expect(startupWarnings(quiet)).toEqual([]);
+    const warnings = startupWarnings(loadConfig(testEnv({ REDSHIFT_ROLE_DURATION_SECONDS: '7200' }), noFiles));
+
+    expect(warnings).toEqual([
+      expect.stringContaining('AUTHZ_ALLOW_ALL=true'),
+      expect.stringMatching(/^REDSHIFT_ROLE_DURATION_SECONDS=7200: AWS refuses sessions over 3600 s .*role chaining/),
+    ]);
   });
 
   it('accepts PORT=0 for an ephemeral port', () => {
@@ -59,6 +111,13 @@ describe('loadConfig', () => {
     [{ BODY_LIMIT: 'huge' }, 'BODY_LIMIT must be a size'],
     [{ AWS_ENDPOINT_URL_REDSHIFT: 'ftp://x' }, 'AWS_ENDPOINT_URL_REDSHIFT must be an http or https URL'],
     [{ AUTH_DISABLED: 'yes' }, 'AUTH_DISABLED must be true or false'],
+    [{ AWS_RETRY_MODE: 'legacy' }, 'AWS_RETRY_MODE must be one of standard, adaptive'],
+    [{ AWS_SDK_UA_APP_ID: 'x'.repeat(51) }, 'AWS_SDK_UA_APP_ID must be 1 to 50 characters'],
+    [
+      { UPSTREAM_TIMEOUT_MS: '10000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '5000' },
+      "UPSTREAM_MAX_ATTEMPTS × UPSTREAM_ATTEMPT_TIMEOUT_MS plus the SDK's back-off (3000 ms at most) is 18000 ms, more than UPSTREAM_TIMEOUT_MS (10000)",
+    ],
+    [{ UPSTREAM_TIMEOUT_MS: '2000' }, 'UPSTREAM_TIMEOUT_MS (2000) leaves less than 100 ms per attempt'],
     [{ API_KEYS: 'ci:not-hex' }, 'API_KEYS entry 1 must be a name'],
     [{ API_KEYS: undefined }, 'API_KEYS, API_KEYS_FILE or JWT_ISSUER/JWT_AUDIENCE/JWT_JWKS_URL must admit someone'],
   ])('with %o, stops with a line naming the variable', (overrides, expected) => {

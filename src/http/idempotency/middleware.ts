@@ -10,8 +10,12 @@ import type { IdempotencyStore, StoredAnswer } from './store';
  * `Idempotent-Replayed: true`, and never reaches the use case. Runs after validation, so a body that
  * fails the contract is never stored and can be corrected under the same key.
  *
- * Stored: 2xx and 4xx answers except 429. Not stored: 429 and every 5xx (throttled, unavailable,
- * timed out, failed): a retry should be allowed to get another answer.
+ * Stored: final answers only, 2xx and the caller-side 400, 404 and 422. Not stored: 409 (a cluster
+ * state that passes, or a key in use), 429 and every 5xx (throttled, unavailable, timed out,
+ * failed): a retry must be allowed to get another answer.
+ *
+ * The key stays claimed until the request's answer is decided, even when the client has gone away
+ * meanwhile: a client that timed out and retries with the same key must not reach Redshift twice.
  */
 export function idempotency(store: IdempotencyStore): RequestHandler {
   return async (req, res, next) => {
@@ -47,7 +51,7 @@ export function idempotency(store: IdempotencyStore): RequestHandler {
 
     captureAnswer(res, (answer) => {
       const settled =
-        answer !== undefined && isStored(answer.status)
+        answer !== undefined && isFinal(answer.status)
           ? store.complete(scope, claim.token, fingerprint, answer)
           : store.release(scope, claim.token);
       settled.catch((error: unknown) => req.log.warn({ err: error }, 'idempotency record not settled'));
@@ -56,8 +60,10 @@ export function idempotency(store: IdempotencyStore): RequestHandler {
   };
 }
 
-function isStored(status: number): boolean {
-  return status < 500 && status !== 429;
+const FINAL_CLIENT_ERRORS: ReadonlySet<number> = new Set([400, 404, 422]);
+
+function isFinal(status: number): boolean {
+  return (status >= 200 && status < 300) || FINAL_CLIENT_ERRORS.has(status);
 }
 
 /** The method, the path and the body with its keys sorted: what makes two requests the same. */
@@ -77,27 +83,29 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * Calls `settle` once the response is over, with what was sent through res.json (every answer of
- * the gateway's routes and error handler is), or undefined when the connection closed first.
+ * Calls `settle` once with the answer, when it is decided: when the route or the error handler sends
+ * it through res.json (every answer of theirs is), whether or not the client is still there to read
+ * it. A response that ends without res.json settles with undefined. A client that goes away does not
+ * settle anything: the handler is still running (PITFALLS: 'close' fires long before it finishes).
  */
 function captureAnswer(res: Response, settle: (answer: StoredAnswer | undefined) => void): void {
-  let body: string | undefined;
+  let settled = false;
   const json = res.json.bind(res);
   res.json = (value: unknown) => {
-    body = JSON.stringify(value);
-    return json(value);
+    const sent = json(value);
+    if (!settled) {
+      settled = true;
+      settle({
+        status: res.statusCode,
+        contentType: String(res.get('Content-Type') ?? 'application/json'),
+        body: JSON.stringify(value),
+      });
+    }
+    return sent;
   };
-  let settled = false;
-  const done = () => {
+  res.once('finish', () => {
     if (settled) return;
     settled = true;
-    const finished = res.writableFinished && body !== undefined;
-    settle(
-      finished
-        ? { status: res.statusCode, contentType: String(res.get('Content-Type') ?? 'application/json'), body: body! }
-        : undefined,
-    );
-  };
-  res.once('finish', done);
-  res.once('close', done);
+    settle(undefined);
+  });
 }

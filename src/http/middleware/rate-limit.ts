@@ -18,7 +18,7 @@ export function limitRatePerCaller(perMinute: number): RequestHandler {
     handler: (req, _res, next) => {
       const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 60;
-      next(new RateLimitedError(`More than ${perMinute} requests in a minute; retry after ${seconds} s.`, seconds));
+      next(new RateLimitedError(`More than ${perMinute} requests in a minute; retry after ${seconds} s`, seconds));
     },
   });
 }

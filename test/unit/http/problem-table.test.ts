@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { loadContract } from '../../../src/http/contract';
+import { problemSpecs } from '../../../src/http/problem';
+
+// src/http/problem.ts holds the one table from error to problem; the contract and the README are
+// checked against it, so that neither can drift from what the gateway answers.
+
+const specs = problemSpecs();
+const document = loadContract().document as {
+  paths: Record<string, Record<string, { responses: Record<string, { $ref?: string }> }>>;
+  components: { responses: Record<string, { description: string }> };
+};
+
+// Problems that are not answers of an operation: they are about the route itself.
+const ROUTE_PROBLEMS = new Set(['not-found', 'method-not-allowed']);
+
+describe('the contract documents every problem of the table', () => {
+  const operations = [
+    ['POST', '/namespaces/registrations'],
+    ['POST', '/namespaces/deregistrations'],
+  ] as const;
+
+  it.each(
+    operations.flatMap(([method, path]) =>
+      specs
+        .filter((spec) => !ROUTE_PROBLEMS.has(spec.slug))
+        .map((spec) => [method, path, spec.status, spec.slug] as const),
+    ),
+  )('%s %s lists %i with `%s` in its description', (method, path, status, slug) => {
+    const response = document.paths[path]?.[method.toLowerCase()]?.responses[String(status)];
+    const name = response?.$ref?.replace('#/components/responses/', '');
+    const description = name === undefined ? undefined : document.components.responses[name]?.description;
+
+    expect(description).toContain(`\`${slug}\``);
+  });
+
+  it('every slug that a response description names is one the gateway answers', () => {
+    const known = new Set(specs.map((spec) => spec.slug));
+    const named = Object.values(document.components.responses).flatMap((response) =>
+      [...response.description.matchAll(/`([a-z]+(?:-[a-z]+)+)`:/g)].map((match) => match[1]),
+    );
+
+    expect(named.filter((slug) => !known.has(slug!))).toEqual([]);
+  });
+});
+
+describe("the README's error table is the table", () => {
+  it('lists exactly the statuses and slugs of src/http/problem.ts', () => {
+    const readme = readFileSync(`${__dirname}/../../../README.md`, 'utf8');
+    const section = readme.slice(readme.indexOf('### Errors'));
+    const rows = [...section.matchAll(/^\| [^|]+\| (\d{3})[^|]*\| `([a-z-]+)`[^|]*\|$/gm)].map(
+      (match) => `${match[1]} ${match[2]}`,
+    );
+
+    expect([...new Set(rows)].sort()).toEqual(specs.map((spec) => `${spec.status} ${spec.slug}`).sort());
+  });
+});

@@ -5,10 +5,10 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import type { AuditLog } from './domain/audit';
+import { principalOf } from './domain/caller';
 import type { NamespaceRegistry } from './domain/ports';
 import type { Contract } from './http/contract';
 import { createDocsRoutes } from './http/docs';
-import { idempotency } from './http/idempotency/middleware';
 import type { IdempotencyStore } from './http/idempotency/store';
 import { errorHandler } from './http/error-handler';
 import { createOperationsRoutes, type Readiness } from './http/health';
@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): Express {
         // should a later change log them).
         req: (req: SerializedRequest) => ({
           method: req.method,
-          url: req.url,
+          url: redactQuery(req.url),
           client: req.raw.ip,
           userAgent: req.raw.headers['user-agent'],
         }),
@@ -103,35 +103,82 @@ export function createApp(deps: AppDeps): Express {
       cors({
         origin: [...config.http.corsOrigins],
         methods: ['POST'],
-        allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'X-Request-Id'],
-        exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+        allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'X-Request-Id', 'Idempotency-Key', 'Prefer'],
+        exposedHeaders: [
+          'X-Request-Id',
+          'Retry-After',
+          'RateLimit',
+          'RateLimit-Policy',
+          'Idempotent-Replayed',
+          'Location',
+          'Preference-Applied',
+        ],
         maxAge: 600,
       }),
     );
   }
 
+  app.use(answerOptions(contract));
+
   // Outside the contract and without credentials: probes, metrics, the contract and its docs.
-  app.use(createOperationsRoutes({ readiness: deps.readiness, metrics }));
+  app.use(createOperationsRoutes({ readiness: deps.readiness, metrics, metricsToken: config.http.metricsToken }));
   app.use(createDocsRoutes(contract));
 
   // Authenticate and rate-limit before reading the body: an unknown or over-eager caller costs no
-  // parsing or validation.
+  // parsing or validation, and is never asked for its body (100 Continue).
   app.use('/namespaces', authenticate(config.auth), limitRatePerCaller(config.limits.ratePerMinute));
-  app.use(express.json({ limit: config.http.bodyLimitBytes }));
+  // Only the contract's operations with a body have theirs read; compressed bodies are refused (415):
+  // a JSON body of a few hundred bytes gains nothing from compression, and inflating is attack surface.
+  app.use([...contract.bodyPaths], sendContinue, express.json({ limit: config.http.bodyLimitBytes, inflate: false }));
   app.use(limitJsonDepth(config.http.jsonMaxDepth));
   app.use(createValidator(contract, { validateResponses: deps.validateResponses ?? false }));
-  app.use('/namespaces', idempotency(deps.idempotencyStore));
   app.use(
     createRoutes({
       namespaceRegistry: deps.namespaceRegistry,
       accessPolicy: config.authz.policy,
       auditLog: deps.auditLog,
+      idempotencyStore: deps.idempotencyStore,
     }),
   );
   app.use(notFound);
   app.use(translateRequestErrors(contract));
   app.use(errorHandler);
   return app;
+}
+
+/** `100 Continue` for a caller that got this far (authenticated, within its rate), before its body is read. */
+const sendContinue: RequestHandler = (req, res, next) => {
+  if (req.get('expect')?.toLowerCase() === '100-continue' && !res.headersSent) res.writeContinue();
+  next();
+};
+
+/**
+ * OPTIONS (without CORS, which answers preflights itself): `204` with `Allow` for a path of the
+ * contract, as RFC 9110 describes; an unknown path falls through to the 404.
+ */
+function answerOptions(contract: Contract): RequestHandler {
+  return (req, res, next) => {
+    const methods = req.method === 'OPTIONS' ? contract.methodsOf(req.path) : undefined;
+    if (methods === undefined) {
+      next();
+      return;
+    }
+    res
+      .set('Allow', [...methods, 'OPTIONS'].join(', '))
+      .status(204)
+      .end();
+  };
+}
+
+/** Query strings can carry credentials pasted by mistake (`?api_key=…`): the log keeps only their names. */
+function redactQuery(url: string): string {
+  const query = url.indexOf('?');
+  if (query === -1) return url;
+  const names = url
+    .slice(query + 1)
+    .split('&')
+    .map((pair) => `${pair.split('=')[0]}=[redacted]`);
+  return `${url.slice(0, query)}?${names.join('&')}`;
 }
 
 function closeConnectionsWhileDraining(isDraining: () => boolean): RequestHandler {
@@ -144,7 +191,7 @@ function closeConnectionsWhileDraining(isDraining: () => boolean): RequestHandle
 function accessFields(req: IncomingMessage, res: ServerResponse): Record<string, unknown> {
   const { locals } = res as express.Response;
   return {
-    caller: locals?.caller?.id,
+    caller: locals?.caller && principalOf(locals.caller),
     route: routeTemplate(req),
     upstreamCode: locals?.upstreamCode,
   };

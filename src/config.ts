@@ -26,6 +26,13 @@ export interface Config {
     readonly trustProxyHops: number;
     /** Origins allowed by CORS; empty means no CORS headers at all. */
     readonly corsOrigins: readonly string[];
+    /** Node's HTTP server limits: slow or idle clients cannot hold sockets for long. */
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly maxConnections: number;
+    /** A bearer token that GET /metrics requires; open when unset. */
+    readonly metricsToken: string | undefined;
   };
   readonly auth: {
     readonly disabled: boolean;
@@ -44,6 +51,7 @@ export interface Config {
   readonly idempotency: {
     readonly ttlSeconds: number;
     readonly maxEntries: number;
+    readonly maxEntriesPerCaller: number;
     /** Redis shared by the replicas; in-process memory when unset. */
     readonly redisUrl: string | undefined;
   };
@@ -82,6 +90,8 @@ export interface JwtConfig {
   readonly clockToleranceSeconds: number;
   /** Least time between two JWKS fetches caused by an unknown `kid`. */
   readonly jwksCooldownMs: number;
+  /** Oldest `iat` accepted, whatever `exp` says. */
+  readonly maxAgeSeconds: number;
 }
 
 const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -156,14 +166,30 @@ const envSchema = z.object({
     z
       .string()
       .transform((value) => value.split(',').map((origin) => origin.trim()))
-      .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be a comma-separated list of http(s) origins' })))
+      .pipe(
+        z.array(
+          z
+            .url({ protocol: /^https?$/, error: 'must be a comma-separated list of http(s) origins' })
+            // A browser's Origin is scheme, host and port only: an entry with a path would never match.
+            .refine((entry) => new URL(entry).origin === entry, {
+              error:
+                'must list origins only (scheme, host and optional port, such as https://app.example.com), no path',
+            }),
+        ),
+      )
       .optional(),
   ),
+  HTTP_HEADERS_TIMEOUT_MS: integer(1000, 120000).default(10000),
+  HTTP_REQUEST_TIMEOUT_MS: integer(1000, 600000).default(30000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1000, 600000).default(65000),
+  HTTP_MAX_CONNECTIONS: integer(1, 100000).default(1024),
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   RATE_LIMIT_PER_MINUTE: integer(1, 100000).default(60),
   MAX_CONCURRENT_UPSTREAM: integer(1, 1024).default(32),
   AUDIT_LOG_FILE: optionalText,
   IDEMPOTENCY_TTL_SECONDS: integer(60, 604800).default(86400),
   IDEMPOTENCY_MAX_ENTRIES: integer(100, 1000000).default(10000),
+  IDEMPOTENCY_MAX_ENTRIES_PER_CALLER: integer(10, 1000000).default(1000),
   REDIS_URL: optionalText.pipe(
     z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   ),
@@ -178,6 +204,7 @@ const envSchema = z.object({
     .transform((value) => value.split(',').map((alg) => alg.trim()))
     .pipe(z.array(z.enum(JWT_ALGORITHMS, { error: `must list algorithms of ${JWT_ALGORITHMS.join(', ')}` })).min(1)),
   JWT_CLOCK_TOLERANCE_SECONDS: integer(0, 300).default(30),
+  JWT_MAX_AGE_SECONDS: integer(60, 604800).default(86400),
   AUTHZ_POLICY_FILE: optionalText,
   AUTHZ_ALLOW_ALL: booleanFlag,
   AUTH_DISABLED: booleanFlag,
@@ -278,6 +305,7 @@ export function loadConfig(
       algorithms: e.JWT_ALGORITHMS,
       clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_SECONDS,
       jwksCooldownMs: 30_000,
+      maxAgeSeconds: e.JWT_MAX_AGE_SECONDS,
     };
   } else if (jwtSettings.some((value) => value !== undefined)) {
     problems.push('JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL must be set together');
@@ -311,6 +339,9 @@ export function loadConfig(
       `UPSTREAM_TIMEOUT_MS (${e.UPSTREAM_TIMEOUT_MS}) leaves less than ${MIN_ATTEMPT_TIMEOUT_MS} ms per attempt for UPSTREAM_MAX_ATTEMPTS=${e.UPSTREAM_MAX_ATTEMPTS} after the SDK's back-off (${backoffMs} ms at most): raise it, or lower UPSTREAM_MAX_ATTEMPTS`,
     );
   }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS must not be more than HTTP_REQUEST_TIMEOUT_MS');
+  }
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 
   return deepFreeze({
@@ -323,6 +354,11 @@ export function loadConfig(
       jsonMaxDepth: e.JSON_MAX_DEPTH,
       trustProxyHops: e.TRUST_PROXY,
       corsOrigins: e.CORS_ORIGINS ?? [],
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+      metricsToken: e.METRICS_TOKEN,
     },
     auth: { disabled: e.AUTH_DISABLED, apiKeys, jwt },
     authz: { policy, allowAll: e.AUTHZ_ALLOW_ALL },
@@ -330,6 +366,7 @@ export function loadConfig(
     idempotency: {
       ttlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
       maxEntries: e.IDEMPOTENCY_MAX_ENTRIES,
+      maxEntriesPerCaller: Math.min(e.IDEMPOTENCY_MAX_ENTRIES_PER_CALLER, e.IDEMPOTENCY_MAX_ENTRIES),
       redisUrl: e.REDIS_URL,
     },
     auditLogFile: e.AUDIT_LOG_FILE,

@@ -69,7 +69,11 @@ export function createGateway(
   };
   const idempotencyStore = config.idempotency.redisUrl
     ? createRedisIdempotencyStore({ url: config.idempotency.redisUrl, logger, ...times })
-    : createMemoryIdempotencyStore({ maxEntries: config.idempotency.maxEntries, ...times });
+    : createMemoryIdempotencyStore({
+        maxEntries: config.idempotency.maxEntries,
+        maxEntriesPerOwner: config.idempotency.maxEntriesPerCaller,
+        ...times,
+      });
 
   const app = createApp({
     config,

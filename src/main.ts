@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, startupWarnings, type Config } from './config'
 import { createGateway } from './gateway';
 import { sendProblem } from './http/error-handler';
 import { ShuttingDownError } from './http/errors';
+import { createHttpServer } from './http/server';
 import { createLogger } from './logger';
 
 // Composition root: config → logger → gateway → listen; signals.
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   for (const warning of startupWarnings(config)) logger.warn(warning);
 
   const gateway = createGateway(config, logger);
-  const server = gateway.app.listen(config.port, config.host);
+  const server = createHttpServer(gateway.app, config.http).listen(config.port, config.host);
 
   // Graceful shutdown: readiness turns 503 at once, no new connections, idle keep-alive sockets
   // close, requests in flight get up to SHUTDOWN_TIMEOUT_MS to finish; any still unanswered then

@@ -569,9 +569,9 @@ export interface components {
          *     a key runs; a repeat with the same key and body, by the same caller, gets the stored answer with
          *     `Idempotent-Replayed: true` and does not reach Redshift again. 1 to 255 printable ASCII
          *     characters, optionally in double quotes (a Structured Field string). Kept for
-         *     IDEMPOTENCY_TTL_SECONDS. Only final answers are stored: 2xx, and 400, 404 and 422. A 409 (a
+         *     IDEMPOTENCY_TTL_SECONDS. Make a new key for every new request (a UUID, say); this contract
+         *     gives no example key on purpose, so that no tool sends the same one for everyone. Only final answers are stored: 2xx, and 400, 404 and 422. A 409 (a
          *     cluster state that passes, or a key in use), 429 and every 5xx are not, so a retry runs anew.
-         * @example 5f2b7c1e-6f3a-4f7e-9d2a-0c1b2a3d4e5f
          */
         readonly IdempotencyKey: string;
     };
@@ -742,9 +742,9 @@ export interface operations {
                  *     a key runs; a repeat with the same key and body, by the same caller, gets the stored answer with
                  *     `Idempotent-Replayed: true` and does not reach Redshift again. 1 to 255 printable ASCII
                  *     characters, optionally in double quotes (a Structured Field string). Kept for
-                 *     IDEMPOTENCY_TTL_SECONDS. Only final answers are stored: 2xx, and 400, 404 and 422. A 409 (a
+                 *     IDEMPOTENCY_TTL_SECONDS. Make a new key for every new request (a UUID, say); this contract
+                 *     gives no example key on purpose, so that no tool sends the same one for everyone. Only final answers are stored: 2xx, and 400, 404 and 422. A 409 (a
                  *     cluster state that passes, or a key in use), 429 and every 5xx are not, so a retry runs anew.
-                 * @example 5f2b7c1e-6f3a-4f7e-9d2a-0c1b2a3d4e5f
                  */
                 readonly "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -798,9 +798,9 @@ export interface operations {
                  *     a key runs; a repeat with the same key and body, by the same caller, gets the stored answer with
                  *     `Idempotent-Replayed: true` and does not reach Redshift again. 1 to 255 printable ASCII
                  *     characters, optionally in double quotes (a Structured Field string). Kept for
-                 *     IDEMPOTENCY_TTL_SECONDS. Only final answers are stored: 2xx, and 400, 404 and 422. A 409 (a
+                 *     IDEMPOTENCY_TTL_SECONDS. Make a new key for every new request (a UUID, say); this contract
+                 *     gives no example key on purpose, so that no tool sends the same one for everyone. Only final answers are stored: 2xx, and 400, 404 and 422. A 409 (a
                  *     cluster state that passes, or a key in use), 429 and every 5xx are not, so a retry runs anew.
-                 * @example 5f2b7c1e-6f3a-4f7e-9d2a-0c1b2a3d4e5f
                  */
                 readonly "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };

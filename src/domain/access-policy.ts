@@ -10,7 +10,7 @@ export type AccessDecision =
   | {
       readonly allowed: false;
       readonly rule: string | undefined;
-      readonly reason: 'denied-by-rule' | 'no-rule-allows';
+      readonly reason: 'denied-by-rule' | 'no-rule-allows' | 'id-not-name';
     };
 
 export interface AccessPolicy {
@@ -27,7 +27,13 @@ const ruleSchema = z
   .object({
     name: z.string().min(1).max(128),
     effect: z.enum(['allow', 'deny']).default('allow'),
-    callers: z.array(glob).default([]),
+    // API key names and JWT identities are different callers: a JWT whose subject is an API key's
+    // name must not get that key's rules. `callers` named both at once, and is refused.
+    callers: z
+      .never({ error: 'was split in two: list API key names under apiKeys and JWT identities under subjects' })
+      .optional(),
+    apiKeys: z.array(glob).default([]),
+    subjects: z.array(glob).default([]),
     groups: z.array(glob).default([]),
     actions: z.array(z.enum(['register', 'deregister'])).min(1),
     clusters: z.array(glob).default([]),
@@ -38,7 +44,10 @@ const ruleSchema = z
       .min(1),
   })
   .strict()
-  .refine((rule) => rule.callers.length > 0 || rule.groups.length > 0, 'must name callers or groups')
+  .refine(
+    (rule) => rule.apiKeys.length > 0 || rule.subjects.length > 0 || rule.groups.length > 0,
+    'must name apiKeys, subjects or groups',
+  )
   .refine(
     (rule) => rule.clusters.length > 0 || rule.serverlessNamespaces.length > 0,
     'must name clusters or serverlessNamespaces',
@@ -70,9 +79,22 @@ export function parseAccessPolicy(document: unknown): AccessPolicy {
     if (names.has(rule.name)) throw new AccessPolicyError(`rule name '${rule.name}' is used twice`);
     names.add(rule.name);
   }
+  // Redshift Serverless takes a namespace or workgroup by name or by id (a UUID). Rules name them by
+  // name, so an id would slip past them: where any rule narrows them by name, ids are refused, and
+  // the caller is told to send the name.
+  const namesNamespaces = parsed.data.rules.some((rule) => rule.serverlessNamespaces.some((p) => p !== '*'));
+  const namesWorkgroups = parsed.data.rules.some((rule) => rule.serverlessWorkgroups.some((p) => p !== '*'));
 
   return {
     decide(request) {
+      const { target } = request;
+      if (
+        target.kind === 'serverless' &&
+        ((namesNamespaces && SERVERLESS_ID.test(target.namespaceIdentifier)) ||
+          (namesWorkgroups && SERVERLESS_ID.test(target.workgroupIdentifier)))
+      ) {
+        return { allowed: false, rule: undefined, reason: 'id-not-name' };
+      }
       const matching = rules.filter((rule) => rule.matches(request));
       const deny = matching.find((rule) => rule.effect === 'deny');
       if (deny) return { allowed: false, rule: deny.name, reason: 'denied-by-rule' };
@@ -83,11 +105,15 @@ export function parseAccessPolicy(document: unknown): AccessPolicy {
   };
 }
 
+// The form of Redshift Serverless namespace and workgroup ids.
+const SERVERLESS_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** A policy that allows everything: AUTHZ_ALLOW_ALL=true. */
 export const ALLOW_ALL: AccessPolicy = { decide: () => ({ allowed: true, rule: 'AUTHZ_ALLOW_ALL' }) };
 
 function compileRule(rule: Rule) {
-  const callers = rule.callers.map(globToRegExp);
+  const apiKeys = rule.apiKeys.map(globToRegExp);
+  const subjects = rule.subjects.map(globToRegExp);
   const groups = rule.groups.map(globToRegExp);
   const clusters = rule.clusters.map(globToRegExp);
   const namespaces = rule.serverlessNamespaces.map(globToRegExp);
@@ -100,7 +126,11 @@ function compileRule(rule: Rule) {
     effect: rule.effect,
     matches({ caller, action, target, consumerIdentifier }: Parameters<AccessPolicy['decide']>[0]): boolean {
       const account = consumerIdentifier.replace(/^DataCatalog\//, '');
-      const who = any(callers, caller.id) || caller.groups.some((group) => any(groups, group));
+      const who =
+        caller.via === 'jwt'
+          ? any(subjects, caller.id) || caller.groups.some((group) => any(groups, group))
+          : // API key callers; with AUTH_DISABLED, 'anonymous' may be named under either list.
+            any(apiKeys, caller.id) || (caller.via === 'none' && any(subjects, caller.id));
       const what =
         target.kind === 'provisioned'
           ? any(clusters, target.clusterIdentifier)
@@ -110,13 +140,17 @@ function compileRule(rule: Rule) {
   };
 }
 
-/** `*` is any run of characters, `?` any one character; everything else is literal. */
+/**
+ * `*` is any run of characters, `?` any one character; everything else is literal. Any character
+ * means any, line terminators included (the `s` flag): an identity holding a newline must not escape
+ * a `*` deny rule.
+ */
 function globToRegExp(pattern: string): RegExp {
   const body = pattern
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
+  return new RegExp(`^${body}$`, 's');
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -6,3 +6,12 @@ export interface Caller {
   /** Groups from the JWT's groups claim; empty for API keys. */
   readonly groups: readonly string[];
 }
+
+/**
+ * The caller's identity across kinds, `api-key:<name>` or `jwt:<identity>` (or `anonymous`): what
+ * scopes its rate limit and its Idempotency-Key records. An API key's name and a JWT subject that
+ * happen to be spelt alike are two callers.
+ */
+export function principalOf(caller: Caller): string {
+  return caller.via === 'none' ? 'anonymous' : `${caller.via}:${caller.id}`;
+}

@@ -1,7 +1,7 @@
 import type { NamespaceRegistrationRequest, RegistrationStatus } from '../contract';
 import type { AccessPolicy, RegistrationAction } from './access-policy';
 import type { AuditEvent, AuditLog } from './audit';
-import type { Caller } from './caller';
+import { principalOf, type Caller } from './caller';
 import { AppError, ForbiddenError, UpstreamError } from './errors';
 import { toNamespaceTarget } from './namespace-target';
 import type { NamespaceRegistry } from './ports';
@@ -13,17 +13,57 @@ export interface ChangeRegistrationDeps {
 }
 
 /**
+ * Whether the access policy allows the caller this change; a refusal is audited and thrown. The HTTP
+ * edge asks this before it claims an Idempotency-Key, so that a caller the policy refuses cannot fill
+ * the idempotency store; changeRegistration asks it again, so that it is safe on its own.
+ * @throws ForbiddenError when the policy does not allow it.
+ */
+export function authorizeChange(
+  deps: Pick<ChangeRegistrationDeps, 'accessPolicy' | 'auditLog'>,
+  context: { caller: Caller; requestId: string },
+  action: RegistrationAction,
+  request: NamespaceRegistrationRequest,
+): void {
+  decide(deps, context, action, request);
+}
+
+/**
  * Registers a cluster or serverless namespace to a consumer's Data Catalog, or deregisters it, if
  * the access policy allows the caller to; every attempt is audited, allowed or not.
  * @throws ForbiddenError before any AWS call when the policy does not allow it.
  * @throws UpstreamError subclasses, as NamespaceRegistry.
  */
 export async function changeRegistration(
-  { namespaceRegistry, accessPolicy, auditLog }: ChangeRegistrationDeps,
-  { caller, requestId }: { caller: Caller; requestId: string },
+  deps: ChangeRegistrationDeps,
+  context: { caller: Caller; requestId: string },
   action: RegistrationAction,
   request: NamespaceRegistrationRequest,
 ): Promise<RegistrationStatus> {
+  const { command, audit } = decide(deps, context, action, request);
+  try {
+    const status =
+      action === 'register'
+        ? await deps.namespaceRegistry.register(command)
+        : await deps.namespaceRegistry.deregister(command);
+    audit({ result: 'accepted', status });
+    return status;
+  } catch (error) {
+    audit({
+      result: 'failed',
+      error: error instanceof AppError ? error.code : 'internal-error',
+      upstream: error instanceof UpstreamError ? error.upstream : undefined,
+    });
+    throw error;
+  }
+}
+
+/** The policy's decision, with the command and an audit function for the outcome; throws (audited) on a refusal. */
+function decide(
+  { accessPolicy, auditLog }: Pick<ChangeRegistrationDeps, 'accessPolicy' | 'auditLog'>,
+  { caller, requestId }: { caller: Caller; requestId: string },
+  action: RegistrationAction,
+  request: NamespaceRegistrationRequest,
+) {
   const target = toNamespaceTarget(request.NamespaceIdentifier);
   const [consumerIdentifier] = request.ConsumerIdentifiers;
   const decision = accessPolicy.decide({ caller, action, target, consumerIdentifier });
@@ -31,7 +71,7 @@ export async function changeRegistration(
     auditLog.record({
       time: new Date().toISOString(),
       requestId,
-      caller: caller.id,
+      caller: principalOf(caller),
       action,
       target,
       consumer: consumerIdentifier,
@@ -43,20 +83,11 @@ export async function changeRegistration(
 
   if (!decision.allowed) {
     audit({ result: 'denied' });
-    throw new ForbiddenError(`caller '${caller.id}' may not ${action} this namespace for this consumer`);
+    throw new ForbiddenError(
+      decision.reason === 'id-not-name'
+        ? `the access policy names serverless namespaces and workgroups by name: send their names, not their ids`
+        : `caller '${caller.id}' may not ${action} this namespace for this consumer`,
+    );
   }
-  try {
-    const command = { target, consumerIdentifier };
-    const status =
-      action === 'register' ? await namespaceRegistry.register(command) : await namespaceRegistry.deregister(command);
-    audit({ result: 'accepted', status });
-    return status;
-  } catch (error) {
-    audit({
-      result: 'failed',
-      error: error instanceof AppError ? error.code : 'internal-error',
-      upstream: error instanceof UpstreamError ? error.upstream : undefined,
-    });
-    throw error;
-  }
+  return { command: { target, consumerIdentifier }, audit };
 }

@@ -24,6 +24,10 @@ export interface Contract {
   headerSchema(method: string, path: string, name: string): SchemaObject | undefined;
   /** The schema that applies at `pointer` (RFC 6901 segments) inside `root`, with `$ref`s followed. */
   schemaAt(root: SchemaObject, segments: readonly string[]): SchemaObject | undefined;
+  /** The paths whose operations take a JSON body: the only ones whose bodies are read. */
+  readonly bodyPaths: readonly string[];
+  /** The methods `path` has, upper case; undefined for a path the contract does not have. */
+  methodsOf(path: string): readonly string[] | undefined;
 }
 
 export const CONTRACT_PATH = `${__dirname}/../../openapi/gateway.yaml`;
@@ -40,8 +44,22 @@ export function loadContract(path: string = CONTRACT_PATH): Contract {
     return current;
   };
 
+  const paths = (document.paths ?? {}) as Record<string, Record<string, { requestBody?: unknown }>>;
+  const methods = new Map(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.keys(item)
+        .filter((key) => HTTP_METHODS.has(key))
+        .map((key) => key.toUpperCase()),
+    ]),
+  );
+
   return {
     document,
+    bodyPaths: Object.entries(paths)
+      .filter(([, item]) => Object.values(item).some((operation) => operation?.requestBody !== undefined))
+      .map(([path]) => path),
+    methodsOf: (path) => methods.get(path),
     requestBodySchema(method, path) {
       const operation = atPointer(document, `#/paths/${escape(path)}/${method.toLowerCase()}`) as
         { requestBody?: { content?: Record<string, { schema?: SchemaObject }> } } | undefined;
@@ -69,6 +87,8 @@ export function loadContract(path: string = CONTRACT_PATH): Contract {
     },
   };
 }
+
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
 function escape(segment: string): string {
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');

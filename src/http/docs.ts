@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 // The package's main module loads the whole Swagger UI bundle into memory; only its path is needed.
 import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path';
 import type { Contract } from './contract';
@@ -34,6 +34,10 @@ const INIT_JS = `window.ui = SwaggerUIBundle({
 });
 `;
 
+// The files of swagger-ui-dist that the page loads; the package's README, package.json, source maps
+// and other bundles are not served.
+const PAGE_ASSETS: ReadonlySet<string> = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png']);
+
 /** GET /openapi.json (the contract as the gateway validates it) and GET /docs (Swagger UI). */
 export function createDocsRoutes(contract: Contract): Router {
   const router = Router();
@@ -51,6 +55,13 @@ export function createDocsRoutes(contract: Contract): Router {
   router.get('/docs/init.js', (_req, res) => {
     res.type('application/javascript').send(INIT_JS);
   });
-  router.use('/docs/assets', express.static(getAbsoluteFSPath(), { index: false, maxAge: '1d', immutable: true }));
+  const assets = getAbsoluteFSPath();
+  router.get('/docs/assets/:file', (req, res, next) => {
+    if (!PAGE_ASSETS.has(req.params.file)) {
+      next();
+      return;
+    }
+    res.sendFile(req.params.file, { root: assets, maxAge: '1d', immutable: true });
+  });
   return router;
 }

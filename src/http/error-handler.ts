@@ -13,8 +13,15 @@ export function sendProblem(req: Request, res: Response, error: unknown): void {
     requestId: res.get('X-Request-Id') ?? '',
   });
   if (problem.status >= 500) res.err = error instanceof Error ? error : new Error(String(error));
+  // A refused request whose body is still coming (401, 413, 415, ...): close the connection after the
+  // answer, rather than let Node read the rest of a body nobody wants.
+  if (!req.complete && hasBody(req)) res.set('Connection', 'close');
   if (error instanceof UpstreamError && error.upstream) res.locals.upstreamCode = error.upstream.code;
   res.status(problem.status).set(problem.headers).type('application/problem+json').json(problem.body);
+}
+
+function hasBody(req: Request): boolean {
+  return req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
 }
 
 /** The last middleware: every error becomes one problem answer. */

@@ -52,7 +52,15 @@ export class MethodNotAllowedError extends HttpEdgeError {
 
 export class PayloadTooLargeError extends HttpEdgeError {}
 
-export class UnsupportedMediaTypeError extends HttpEdgeError {}
+export class UnsupportedMediaTypeError extends HttpEdgeError {
+  constructor(
+    message: string,
+    /** The content codings accepted, for the Accept-Encoding answer header (RFC 9110, section 15.5.16). */
+    readonly options: { acceptEncoding?: string } = {},
+  ) {
+    super(message);
+  }
+}
 
 /** The gateway is shutting down and could not finish this request in time. */
 export class ShuttingDownError extends HttpEdgeError {}

@@ -1,5 +1,17 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { Metrics } from '../metrics';
+import { UnauthorizedError } from './errors';
+
+/** Whether an Authorization header carries `token`, compared in constant time; anything goes without one. */
+function createTokenCheck(token: string | undefined): (authorization: string | undefined) => boolean {
+  if (token === undefined) return () => true;
+  const expected = createHash('sha256').update(token).digest();
+  return (authorization) => {
+    const presented = /^bearer +(\S+) *$/i.exec(authorization ?? '')?.[1] ?? '';
+    return timingSafeEqual(createHash('sha256').update(presented).digest(), expected);
+  };
+}
 
 /** What readiness depends on: not draining, and upstream credentials in hand. */
 export interface Readiness {
@@ -10,7 +22,16 @@ export interface Readiness {
  * GET /livez: the process answers. GET /readyz: it should be sent traffic; 503 with the reason
  * otherwise. GET /metrics: Prometheus text. None needs a credential, and none calls AWS.
  */
-export function createOperationsRoutes({ readiness, metrics }: { readiness: Readiness; metrics: Metrics }): Router {
+export function createOperationsRoutes({
+  readiness,
+  metrics,
+  metricsToken,
+}: {
+  readiness: Readiness;
+  metrics: Metrics;
+  /** When set, GET /metrics wants `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+}): Router {
   const router = Router();
   router.get('/livez', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
@@ -21,7 +42,11 @@ export function createOperationsRoutes({ readiness, metrics }: { readiness: Read
     if (state.ready) res.json({ status: 'ready' });
     else res.status(503).json({ status: 'not-ready', reason: state.reason });
   });
-  router.get('/metrics', async (_req, res) => {
+  const metricsAllowed = createTokenCheck(metricsToken);
+  router.get('/metrics', async (req, res) => {
+    if (!metricsAllowed(req.get('authorization'))) {
+      throw new UnauthorizedError("GET /metrics needs 'Authorization: Bearer <METRICS_TOKEN>'.");
+    }
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   return router;

@@ -107,6 +107,9 @@ export function toProblem(
   if (error instanceof RequestValidationError) body.errors = error.fieldErrors;
   if (error instanceof UpstreamError && error.upstream) body.upstream = error.upstream;
   if (error instanceof MethodNotAllowedError) headers.Allow = error.allow;
+  if (error instanceof UnsupportedMediaTypeError && error.options.acceptEncoding !== undefined) {
+    headers['Accept-Encoding'] = error.options.acceptEncoding;
+  }
   if (error instanceof UnauthorizedError) {
     headers['WWW-Authenticate'] =
       `Bearer realm="redshift-namespace-gateway"${error.bearerError ? `, error="${error.bearerError}"` : ''}`;

@@ -55,7 +55,12 @@ function translate(error: unknown, contract: Contract, method: string, path: str
     const limit = (error as { limit?: unknown }).limit;
     return new PayloadTooLargeError(`The request body is larger than the limit of ${String(limit)} bytes.`);
   }
-  if (parserType === 'encoding.unsupported' || parserType === 'charset.unsupported') {
+  if (parserType === 'encoding.unsupported') {
+    return new UnsupportedMediaTypeError('Send the body uncompressed (no Content-Encoding, or identity).', {
+      acceptEncoding: 'identity',
+    });
+  }
+  if (parserType === 'charset.unsupported') {
     return new UnsupportedMediaTypeError('Send the body as application/json in UTF-8.');
   }
   if (error instanceof OpenApiValidator.error.NotFound) {

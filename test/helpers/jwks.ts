@@ -53,7 +53,7 @@ export function signToken(
     .setProtectedHeader({ alg, kid: key.kid, typ: 'JWT' })
     .setIssuer((claims.iss as string | undefined) ?? ISSUER)
     .setAudience((claims.aud as string | undefined) ?? AUDIENCE)
-    .setIssuedAt()
+    .setIssuedAt(claims.iat as number | undefined)
     .setExpirationTime(expiresIn)
     .sign(key.privateKey);
 }

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../src/config';
 import type { AuditEvent } from '../../src/domain/audit';
 import { createGateway, type Gateway } from '../../src/gateway';
+import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
 import { startEmulator, type Emulator, type Faults } from '../emulator/emulator';
 import { loadSeed } from '../emulator/seed';
@@ -61,7 +62,7 @@ export async function startLocalStack(
   const logs = new LogCapture();
   registerSecret(base?.secretAccessKey ?? '');
   const gateway = createGateway(config, createLogger('info', logs));
-  const server: Server = gateway.app.listen(0, '127.0.0.1');
+  const server: Server = createHttpServer(gateway.app, config.http).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const audit = () =>
     existsSync(auditFile)

@@ -55,7 +55,7 @@ describe('POST /namespaces/registrations, authentication', () => {
     const res = await post(app).set(headers);
 
     expect(res.status).toBe(202);
-    expect(logs.records().find((r) => r.msg === 'request completed')).toMatchObject({ caller });
+    expect(logs.records().find((r) => r.msg === 'request completed')).toMatchObject({ caller: `api-key:${caller}` });
   });
 
   it('never writes a presented key, right or wrong, to the log', async () => {

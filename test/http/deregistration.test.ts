@@ -92,7 +92,7 @@ describe('POST /namespaces/deregistrations', () => {
   });
 
   it('is authorized per action: a caller allowed only to register gets 403', async () => {
-    const policy = `rules:\n  - name: register-only\n    callers: [ci-pipeline]\n    actions: [register]\n    clusters: ['*']\n    consumerAccounts: ['*']\n`;
+    const policy = `rules:\n  - name: register-only\n    apiKeys: [ci-pipeline]\n    actions: [register]\n    clusters: ['*']\n    consumerAccounts: ['*']\n`;
     const config = testConfig(
       { AUTHZ_ALLOW_ALL: undefined, AUTHZ_POLICY_FILE: '/policy.yaml' },
       { '/policy.yaml': policy },

@@ -251,45 +251,54 @@ describe('the in-memory store', () => {
   it('forgets an answer after IDEMPOTENCY_TTL_SECONDS', async () => {
     let clock = 0;
     const store = createMemoryIdempotencyStore({ ttlMs: 1_000, claimTtlMs: 500, maxEntries: 10, now: () => clock });
-    const claim = await store.claim('k', 'f');
+    const claim = await store.claim('k', 'f', 'caller');
     if (claim.outcome !== 'claimed') throw new Error('not claimed');
     await store.complete('k', claim.token, 'f', { status: 202, contentType: 'application/json', body: '{}' });
 
     clock = 999;
-    expect((await store.claim('k', 'f')).outcome).toBe('completed');
+    expect((await store.claim('k', 'f', 'caller')).outcome).toBe('completed');
     clock = 1_000;
-    expect((await store.claim('k', 'f')).outcome).toBe('claimed');
+    expect((await store.claim('k', 'f', 'caller')).outcome).toBe('claimed');
   });
 
   it('lets a claim whose request died expire', async () => {
     let clock = 0;
     const store = createMemoryIdempotencyStore({ ttlMs: 1_000, claimTtlMs: 500, maxEntries: 10, now: () => clock });
-    await store.claim('k', 'f');
+    await store.claim('k', 'f', 'caller');
 
-    expect((await store.claim('k', 'f')).outcome).toBe('in-progress');
+    expect((await store.claim('k', 'f', 'caller')).outcome).toBe('in-progress');
     clock = 500;
-    expect((await store.claim('k', 'f')).outcome).toBe('claimed');
+    expect((await store.claim('k', 'f', 'caller')).outcome).toBe('claimed');
   });
 
-  it('holds at most maxEntries, evicting the oldest first', async () => {
+  it('holds at most maxEntries, evicting the oldest completed record first, never a claim in flight', async () => {
     const store = createMemoryIdempotencyStore({ ttlMs: 60_000, claimTtlMs: 60_000, maxEntries: 3 });
-    for (const key of ['a', 'b', 'c', 'd']) await store.claim(key, 'f');
+    const answer = { status: 202, contentType: 'application/json', body: '{}' };
+    const inFlight = await store.claim('a', 'f', 'caller');
+    for (const key of ['b', 'c']) {
+      const claim = await store.claim(key, 'f', 'caller');
+      if (claim.outcome === 'claimed') await store.complete(key, claim.token, 'f', answer);
+    }
+    await store.claim('d', 'f', 'caller');
 
+    expect(inFlight.outcome).toBe('claimed');
     expect(store.size()).toBe(3);
-    expect((await store.claim('a', 'f')).outcome).toBe('claimed');
-    expect((await store.claim('c', 'f')).outcome).toBe('in-progress');
+    expect((await store.claim('a', 'f', 'caller')).outcome).toBe('in-progress');
+    expect((await store.claim('c', 'f', 'caller')).outcome).toBe('completed');
+    await expect(store.claim('e', 'f', 'caller')).resolves.toMatchObject({ outcome: 'claimed' });
+    await expect(store.claim('g', 'f', 'caller')).rejects.toMatchObject({ name: 'IdempotencyStoreFullError' });
   });
 
   it('leaves a claim taken over by another request alone', async () => {
     let clock = 0;
     const store = createMemoryIdempotencyStore({ ttlMs: 1_000, claimTtlMs: 100, maxEntries: 10, now: () => clock });
-    const stale = await store.claim('k', 'f');
+    const stale = await store.claim('k', 'f', 'caller');
     clock = 100;
-    const fresh = await store.claim('k', 'f');
+    const fresh = await store.claim('k', 'f', 'caller');
     if (stale.outcome !== 'claimed' || fresh.outcome !== 'claimed') throw new Error('not claimed');
 
     await store.release('k', stale.token);
 
-    expect((await store.claim('k', 'f')).outcome).toBe('in-progress');
+    expect((await store.claim('k', 'f', 'caller')).outcome).toBe('in-progress');
   });
 });

@@ -1,5 +1,9 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { RedshiftClient, RegisterNamespaceCommand } from '@aws-sdk/client-redshift';
 import { mockClient } from 'aws-sdk-client-mock';
+import { SignJWT } from 'jose';
 import request from 'supertest';
 import type { Config } from '../../src/config';
 import { buildTestApp } from '../helpers/app';
@@ -97,8 +101,8 @@ describe('authentication matrix', () => {
     const res = await post(app, `Bearer ${await signToken(current)}`);
 
     expect(res.status).toBe(202);
-    expect(logs.records().find((r) => r.msg === 'request completed')).toMatchObject({ caller: 'svc-backfill' });
-    expect(audit[0]).toMatchObject({ caller: 'svc-backfill' });
+    expect(logs.records().find((r) => r.msg === 'request completed')).toMatchObject({ caller: 'jwt:svc-backfill' });
+    expect(audit[0]).toMatchObject({ caller: 'jwt:svc-backfill' });
   });
 
   it('accepts a JWT signed by a key rotated in after start, fetching the JWKS again', async () => {
@@ -136,7 +140,7 @@ describe('authentication matrix', () => {
     const res = await post(app, `Bearer ${await signToken(current, { client_id: 'nightly-sync' })}`);
 
     expect(res.status).toBe(202);
-    expect(audit[0]?.caller).toBe('nightly-sync');
+    expect(audit[0]?.caller).toBe('jwt:nightly-sync');
   });
 
   it('still accepts API keys alongside JWTs', async () => {
@@ -158,5 +162,102 @@ describe('authentication matrix', () => {
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
     expect(redshift.calls()).toHaveLength(0);
+  });
+});
+
+describe('JWT lifetime', () => {
+  it('refuses a JWT without exp, which would never expire', async () => {
+    const { app } = buildTestApp({ config });
+    const forever = await new SignJWT({ sub: 'svc-backfill' })
+      .setProtectedHeader({ alg: 'RS256', kid: current.kid })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .sign(current.privateKey);
+
+    const res = await post(app, `Bearer ${forever}`);
+
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toContain("claim 'exp' is missing");
+  });
+
+  it('refuses a JWT issued longer ago than JWT_MAX_AGE_SECONDS, whatever its exp', async () => {
+    const base = testConfig({
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+      JWT_JWKS_URL: jwks.url,
+      JWT_MAX_AGE_SECONDS: '600',
+    });
+    const { app } = buildTestApp({ config: base });
+    const old = await signToken(current, { iat: Math.floor(Date.now() / 1000) - 3600 }, { expiresIn: '1d' });
+
+    const res = await post(app, `Bearer ${old}`);
+
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toContain('issued too long ago');
+  });
+});
+
+describe('an identity provider that fails', () => {
+  it.each([
+    ['answers 500', (res: http.ServerResponse) => res.writeHead(500).end('oops')],
+    ['answers HTML', (res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html/>')],
+    ['answers JSON that is no key set', (res: http.ServerResponse) => res.writeHead(200).end('{"keys":"no"}')],
+  ])('that %s gives 503 with Retry-After, not 401, and a burst makes one fetch', async (_name, answer) => {
+    let fetches = 0;
+    const idp = http.createServer((_req, res) => {
+      fetches += 1;
+      answer(res);
+    });
+    idp.listen(0, '127.0.0.1');
+    await once(idp, 'listening');
+    try {
+      const broken = testConfig({
+        JWT_ISSUER: ISSUER,
+        JWT_AUDIENCE: AUDIENCE,
+        JWT_JWKS_URL: `http://127.0.0.1:${(idp.address() as AddressInfo).port}/jwks.json`,
+      });
+      const { app } = buildTestApp({ config: broken });
+      const token = await signToken(current);
+
+      const answers = [];
+      for (let i = 0; i < 20; i += 1) answers.push(await post(app, `Bearer ${token}`));
+
+      expect(new Set(answers.map((res) => res.status))).toEqual(new Set([503]));
+      expect(answers[0]?.body.type).toBe('/problems/upstream-unavailable');
+      expect(answers[0]?.headers['retry-after']).toBe('5');
+      expect(fetches).toBe(1);
+      expect(redshift.calls()).toHaveLength(0);
+    } finally {
+      idp.closeAllConnections();
+      idp.close();
+    }
+  });
+});
+
+describe('API key callers and JWT callers with the same name', () => {
+  it('do not share Idempotency-Key records or rate-limit budgets', async () => {
+    const limited = testConfig({
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+      JWT_JWKS_URL: jwks.url,
+      RATE_LIMIT_PER_MINUTE: '1',
+    });
+    const { app } = buildTestApp({ config: limited });
+    const impostor = `Bearer ${await signToken(current, { sub: 'ci-pipeline' })}`;
+    const keyed = (authorization: string) =>
+      request(app)
+        .post('/namespaces/registrations')
+        .set('Authorization', authorization)
+        .set('Idempotency-Key', 'shared-key')
+        .send(provisionedBody());
+
+    const byKey = await keyed(`Bearer ${TEST_API_KEY}`);
+    const byJwt = await keyed(impostor);
+
+    expect(byKey.status).toBe(202);
+    expect(byJwt.status).toBe(202);
+    expect(byJwt.headers['idempotent-replayed']).toBeUndefined();
+    expect(redshift.commandCalls(RegisterNamespaceCommand)).toHaveLength(2);
   });
 });

@@ -105,7 +105,7 @@ describe('POST /namespaces/registrations, on success', () => {
     expect(access[0]).toMatchObject({
       level: 30,
       msg: 'request completed',
-      caller: 'ci-pipeline',
+      caller: 'api-key:ci-pipeline',
       route: '/namespaces/registrations',
       req: { method: 'POST', url: '/namespaces/registrations', client: expect.any(String), userAgent: 'ci-job/1.0' },
       res: { statusCode: 202 },

@@ -8,19 +8,20 @@ import { startLocalStack, type LocalStack } from '../helpers/local-stack';
 const policy = `
 rules:
   - name: ci-analytics
-    callers: [ci-pipeline]
+    apiKeys: [ci-pipeline]
     actions: [register]
     clusters: ['analytics-*']
     consumerAccounts: ['111122223333']
   - name: data-team-sales
-    callers: [data-team]
+    apiKeys: [data-team]
     actions: [register, deregister]
     serverlessNamespaces: ['sales-*']
     serverlessWorkgroups: ['sales-wg']
     consumerAccounts: ['4444555566??']
   - name: never-dev
     effect: deny
-    callers: ['*']
+    apiKeys: ['*']
+    subjects: ['*']
     actions: [register]
     clusters: ['analytics-dev']
     consumerAccounts: ['*']
@@ -100,7 +101,7 @@ describe('authorization matrix', () => {
 
     expect(events).toEqual([
       expect.objectContaining({
-        caller: 'ci-pipeline',
+        caller: 'api-key:ci-pipeline',
         action: 'register',
         target: { kind: 'provisioned', clusterIdentifier: 'analytics-dev' },
         consumer: 'DataCatalog/111122223333',

@@ -60,8 +60,26 @@ const ARTIFACTS = `${__dirname}/../artifacts`;
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}/docs.png`, fullPage: false });
 
+    await operation.getByRole('button', { name: 'Try it out' }).click();
+    const idempotencyKey = operation.locator('tr[data-param-name="Idempotency-Key"] input');
+    await idempotencyKey.waitFor();
+
     expect(await operation.locator('.opblock-summary-path').innerText()).toContain('/namespaces/registrations');
+    // No fixed key for everyone: "Try it out" twice must not replay the first answer.
+    expect(await idempotencyKey.inputValue()).toBe('');
     expect(requested.filter((url) => !url.startsWith(base))).toEqual([]);
     expect(problems).toEqual([]);
+    // Every asset the page loads is one the gateway serves, and no other is.
+    const assets = requested.filter((url) => url.startsWith(`${base}/docs/assets/`)).map((url) => url.split('/').pop());
+    expect([...new Set(assets)].sort()).toEqual(['favicon-32x32.png', 'swagger-ui-bundle.js', 'swagger-ui.css']);
   }, 60_000);
+
+  it.each(['package.json', 'README.md', 'swagger-ui-bundle.js.map', 'swagger-ui.js', 'index.html'])(
+    'does not serve /docs/assets/%s, which the page does not load',
+    async (file) => {
+      const res = await fetch(`${base}/docs/assets/${file}`);
+
+      expect(res.status).toBe(404);
+    },
+  );
 });

@@ -100,13 +100,13 @@ describeWithRedis('Idempotency-Key on Redis', () => {
       keyPrefix: 'ttl-test:',
     });
     try {
-      const claim = await store.claim('k', 'f');
+      const claim = await store.claim('k', 'f', 'caller');
       if (claim.outcome !== 'claimed') throw new Error('not claimed');
       await store.complete('k', claim.token, 'f', { status: 202, contentType: 'application/json', body: '{}' });
 
-      expect((await store.claim('k', 'f')).outcome).toBe('completed');
+      expect((await store.claim('k', 'f', 'caller')).outcome).toBe('completed');
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect((await store.claim('k', 'f')).outcome).toBe('claimed');
+      expect((await store.claim('k', 'f', 'caller')).outcome).toBe('claimed');
     } finally {
       await store.close();
     }

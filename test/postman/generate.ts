@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import Converter from 'openapi-to-postmanv2';
+import { parse } from 'yaml';
 import { LOCAL_API_KEY } from '../emulator/local';
 
 const ROOT = `${__dirname}/../..`;
@@ -124,6 +125,53 @@ function toItem(scenario: Scenario) {
   };
 }
 
+interface ConvertedItem {
+  name: string;
+  item?: ConvertedItem[];
+  request?: { method: string; url: { path: string[] } };
+  event?: unknown[];
+}
+
+type Operations = Record<string, Record<string, { responses?: Record<string, { content?: Record<string, unknown> }> }>>;
+
+/**
+ * The contract's own requests, each with tests that the answer is the operation's success status
+ * and content type.
+ */
+function withContractTests(items: ConvertedItem[], paths: Operations): ConvertedItem[] {
+  return items.map((item) => {
+    if (item.item) return { ...item, item: withContractTests(item.item, paths) };
+    if (!item.request) return item;
+    const { method, url } = item.request;
+    const responses = paths[`/${url.path.join('/')}`]?.[method.toLowerCase()]?.responses ?? {};
+    const [status, success] = Object.entries(responses).find(([code]) => /^2\d\d$/.test(code)) ?? [];
+    if (status === undefined) throw new Error(`${method} /${url.path.join('/')} has no 2xx answer in the contract`);
+    const contentType = Object.keys(success?.content ?? {})[0];
+    const tests = [
+      `pm.test('status is ${status}', () => pm.response.to.have.status(${status}));`,
+      ...(contentType === undefined
+        ? []
+        : [
+            `pm.test('answer is ${contentType}', () => pm.expect(pm.response.headers.get('Content-Type')).to.include('${contentType}'));`,
+          ]),
+    ];
+    return { ...item, event: [{ listen: 'test', script: { type: 'text/javascript', exec: tests } }] };
+  });
+}
+
+/**
+ * Every Idempotency-Key header, in requests and in their saved examples alike, gets a fresh value per
+ * send: a fixed one would replay the first answer (or 422 on another body) and, on a shared API key,
+ * block everyone else's different request under that key.
+ */
+function freshIdempotencyKeys(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(freshIdempotencyKeys);
+  if (node === null || typeof node !== 'object') return node;
+  const entries = Object.entries(node).map(([key, value]) => [key, freshIdempotencyKeys(value)]);
+  const header = Object.fromEntries(entries) as Record<string, unknown>;
+  return header.key === 'Idempotency-Key' && 'value' in header ? { ...header, value: '{{$guid}}' } : header;
+}
+
 // Where the contract gives no example the converter fakes one at random, so every schema and header
 // that reaches a response carries an example in openapi/gateway.yaml; postman:check catches a miss.
 /** Postman ids are random UUIDs; stable ones, made from each node's place, keep the files reproducible. */
@@ -145,9 +193,11 @@ function stableIds(node: unknown, place = 'collection'): unknown {
 }
 
 export async function generate(): Promise<{ collection: string; environment: string }> {
+  const contractText = readFileSync(`${ROOT}/openapi/gateway.yaml`, 'utf8');
+  const { paths } = parse(contractText) as { paths: Operations };
   const converted = await new Promise<Record<string, unknown>>((resolve, reject) => {
     Converter.convert(
-      { type: 'string', data: readFileSync(`${ROOT}/openapi/gateway.yaml`, 'utf8') },
+      { type: 'string', data: contractText },
       {
         folderStrategy: 'Tags',
         requestParametersResolution: 'Example',
@@ -166,7 +216,7 @@ export async function generate(): Promise<{ collection: string; environment: str
     auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{apiKey}}', type: 'string' }] },
     variable: [{ key: 'baseUrl', value: 'http://127.0.0.1:8080' }],
     item: [
-      ...(converted.item as unknown[]),
+      ...(freshIdempotencyKeys(withContractTests(converted.item as ConvertedItem[], paths)) as unknown[]),
       {
         name: 'Scenarios (npm run local)',
         description: 'The answers of the error table against the bundled emulator, each with Postman tests.',

@@ -84,7 +84,7 @@ describe('loadConfig', () => {
 
   it('warns at start about risky settings: role chaining above one hour, open access', () => {
     const policy = () =>
-      'rules:\n  - name: r\n    callers: [ci]\n    actions: [register]\n    clusters: [a]\n    consumerAccounts: ["111122223333"]\n';
+      'rules:\n  - name: r\n    apiKeys: [ci]\n    actions: [register]\n    clusters: [a]\n    consumerAccounts: ["111122223333"]\n';
     const quiet = loadConfig(testEnv({ AUTHZ_ALLOW_ALL: undefined, AUTHZ_POLICY_FILE: '/p.yaml' }), policy);
     expect(startupWarnings(quiet)).toEqual([]);
     const warnings = startupWarnings(loadConfig(testEnv({ REDSHIFT_ROLE_DURATION_SECONDS: '7200' }), noFiles));
@@ -112,6 +112,14 @@ describe('loadConfig', () => {
     [{ AWS_ENDPOINT_URL_REDSHIFT: 'ftp://x' }, 'AWS_ENDPOINT_URL_REDSHIFT must be an http or https URL'],
     [{ AUTH_DISABLED: 'yes' }, 'AUTH_DISABLED must be true or false'],
     [{ AWS_RETRY_MODE: 'legacy' }, 'AWS_RETRY_MODE must be one of standard, adaptive'],
+    [{ CORS_ORIGINS: 'https://portal.example.com/app' }, 'CORS_ORIGINS.0 must list origins only'],
+    [{ CORS_ORIGINS: 'https://ok.example.com,https://x.example.com/' }, 'CORS_ORIGINS.1 must list origins only'],
+    [
+      { HTTP_HEADERS_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '30000' },
+      'HTTP_HEADERS_TIMEOUT_MS must not be more',
+    ],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN must be at least 16 characters'],
+    [{ JWT_MAX_AGE_SECONDS: '10' }, 'JWT_MAX_AGE_SECONDS must be at least 60'],
     [{ AWS_SDK_UA_APP_ID: 'x'.repeat(51) }, 'AWS_SDK_UA_APP_ID must be 1 to 50 characters'],
     [
       { UPSTREAM_TIMEOUT_MS: '10000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '5000' },
@@ -180,7 +188,7 @@ describe('loadConfig, access policy', () => {
 
   it('names the place of a mistake in the policy file', () => {
     const policy =
-      'rules:\n  - name: r\n    callers: [ci]\n    actions: [delete]\n    clusters: [a]\n    consumerAccounts: ["1"]\n';
+      'rules:\n  - name: r\n    apiKeys: [ci]\n    actions: [delete]\n    clusters: [a]\n    consumerAccounts: ["1"]\n';
     const message = configError(testEnv({ AUTHZ_ALLOW_ALL: undefined, AUTHZ_POLICY_FILE: '/p.yaml' }), () => policy);
 
     expect(message).toContain('AUTHZ_POLICY_FILE: rules[0].actions[0]');

@@ -3,22 +3,41 @@ import type { JwtConfig } from '../../config';
 import type { Caller } from '../../domain/caller';
 import { AuthUnavailableError, UnauthorizedError } from '../errors';
 
-// JWKS fetches that fail this way are the identity provider's trouble, not the caller's.
-const JWKS_UNAVAILABLE = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID']);
+// After a failed JWKS fetch, no other is tried for this long: requests get 503 at once meanwhile, so
+// that a failing identity provider costs one fetch every few seconds, not one per request.
+const JWKS_FAILURE_PAUSE_MS = 5_000;
+
+/** The JWKS could not be fetched or read: the identity provider's trouble, not the caller's. */
+class JwksUnavailableError extends Error {
+  override readonly name = 'JwksUnavailableError';
+}
 
 /**
  * Verifies `Authorization: Bearer <jwt>` against the configured issuer, audience and JWKS: the
  * algorithms are pinned (so `none` and algorithm confusion are refused), clock skew is bounded,
  * keys are cached and refetched when an unknown `kid` appears (rotation), at most once per cooldown.
+ * A token must carry `exp`, and `iat` no older than `maxAgeSeconds`.
  * @throws UnauthorizedError for any token that does not verify.
- * @throws AuthUnavailableError when the JWKS cannot be fetched.
+ * @throws AuthUnavailableError when the JWKS cannot be fetched or read (an error status, HTML, a timeout).
  */
-export function createJwtVerifier(jwt: JwtConfig): (token: string) => Promise<Caller> {
-  const keys = createRemoteJWKSet(new URL(jwt.jwksUrl), {
+export function createJwtVerifier(jwt: JwtConfig, now: () => number = Date.now): (token: string) => Promise<Caller> {
+  const remoteKeys = createRemoteJWKSet(new URL(jwt.jwksUrl), {
     cooldownDuration: jwt.jwksCooldownMs,
     cacheMaxAge: 10 * 60_000,
     timeoutDuration: 5_000,
   });
+  let unavailableUntil = 0;
+  const keys: typeof remoteKeys = Object.assign(async (...args: Parameters<typeof remoteKeys>) => {
+    if (now() < unavailableUntil) throw new JwksUnavailableError('the last JWKS fetch failed moments ago');
+    try {
+      return await remoteKeys(...args);
+    } catch (error) {
+      // No key for the token's kid (or several) is about the token; anything else is the fetch failing.
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      unavailableUntil = now() + JWKS_FAILURE_PAUSE_MS;
+      throw new JwksUnavailableError('the JWKS cannot be fetched or read', { cause: error });
+    }
+  }, remoteKeys);
   return async (token) => {
     let payload: Record<string, unknown>;
     try {
@@ -27,12 +46,17 @@ export function createJwtVerifier(jwt: JwtConfig): (token: string) => Promise<Ca
         audience: jwt.audience,
         algorithms: [...jwt.algorithms],
         clockTolerance: jwt.clockToleranceSeconds,
+        requiredClaims: ['exp'],
+        maxTokenAge: jwt.maxAgeSeconds,
       }));
     } catch (error) {
-      if (error instanceof errors.JOSEError && !JWKS_UNAVAILABLE.has(error.code)) {
+      if (error instanceof JwksUnavailableError) {
+        throw new AuthUnavailableError('The identity provider keys cannot be fetched right now.');
+      }
+      if (error instanceof errors.JOSEError) {
         throw new UnauthorizedError(`The bearer token is not valid (${describe(error)}).`, 'invalid_token');
       }
-      throw new AuthUnavailableError('The identity provider keys cannot be fetched right now.');
+      throw error;
     }
     const id = payload[jwt.identityClaim];
     if (typeof id !== 'string' || id === '') {
@@ -51,9 +75,12 @@ export function createJwtVerifier(jwt: JwtConfig): (token: string) => Promise<Ca
 function describe(error: InstanceType<typeof errors.JOSEError>): string {
   switch (error.code) {
     case 'ERR_JWT_EXPIRED':
-      return 'expired';
-    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      return `claim '${(error as InstanceType<typeof errors.JWTClaimValidationFailed>).claim}' is not accepted`;
+      // maxTokenAge fails on the iat claim, with the same error class as exp.
+      return (error as InstanceType<typeof errors.JWTExpired>).claim === 'iat' ? 'issued too long ago' : 'expired';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
+      const { claim, reason } = error as InstanceType<typeof errors.JWTClaimValidationFailed>;
+      return reason === 'missing' ? `claim '${claim}' is missing` : `claim '${claim}' is not accepted`;
+    }
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
       return 'algorithm not allowed';
     case 'ERR_JWKS_NO_MATCHING_KEY':

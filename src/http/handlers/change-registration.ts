@@ -1,7 +1,8 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { NamespaceRegistrationRequest, RegistrationStatusResponse } from '../../contract';
 import type { RegistrationAction } from '../../domain/access-policy';
-import { changeRegistration, type ChangeRegistrationDeps } from '../../domain/change-registration';
+import type { Caller } from '../../domain/caller';
+import { authorizeChange, changeRegistration, type ChangeRegistrationDeps } from '../../domain/change-registration';
 import '../locals';
 
 /**
@@ -13,14 +14,24 @@ export function changeRegistrationHandler(
   action: RegistrationAction,
 ): RequestHandler<Record<string, never>, RegistrationStatusResponse, NamespaceRegistrationRequest> {
   return async (req, res) => {
-    const caller = res.locals.caller;
-    if (caller === undefined) throw new Error('changeRegistrationHandler runs only after authenticate');
-    const status = await changeRegistration(
-      deps,
-      { caller, requestId: res.get('X-Request-Id') ?? '' },
-      action,
-      req.body,
-    );
+    const status = await changeRegistration(deps, contextOf(res), action, req.body);
     res.status(202).json({ Status: status });
   };
+}
+
+/** The policy check alone, ahead of the Idempotency-Key claim: a refused caller claims nothing. */
+export function authorizeChangeHandler(
+  deps: ChangeRegistrationDeps,
+  action: RegistrationAction,
+): RequestHandler<Record<string, never>, RegistrationStatusResponse, NamespaceRegistrationRequest> {
+  return (req, res, next) => {
+    authorizeChange(deps, contextOf(res), action, req.body);
+    next();
+  };
+}
+
+function contextOf(res: Response): { caller: Caller; requestId: string } {
+  const caller = res.locals.caller;
+  if (caller === undefined) throw new Error('registration handlers run only after authenticate');
+  return { caller, requestId: res.get('X-Request-Id') ?? '' };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
+import { principalOf } from '../../domain/caller';
 import { IdempotencyKeyInUseError, IdempotencyKeyReuseError } from '../errors';
 import '../locals';
 import type { IdempotencyStore, StoredAnswer } from './store';
@@ -26,10 +27,11 @@ export function idempotency(store: IdempotencyStore): RequestHandler {
     }
     // A Structured Field string comes in double quotes; the key is what is inside them.
     const key = header.replace(/^"(.*)"$/, '$1');
-    const scope = `${res.locals.caller?.id ?? 'anonymous'}\n${key}`;
+    const owner = res.locals.caller ? principalOf(res.locals.caller) : 'anonymous';
+    const scope = `${owner}\n${key}`;
     const fingerprint = fingerprintOf(req);
 
-    const claim = await store.claim(scope, fingerprint);
+    const claim = await store.claim(scope, fingerprint, owner);
     if (claim.outcome !== 'claimed') {
       if (claim.fingerprint !== fingerprint) {
         throw new IdempotencyKeyReuseError(

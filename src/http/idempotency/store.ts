@@ -17,14 +17,20 @@ export type ClaimResult =
  * @throws IdempotencyStoreUnavailableError when the store cannot be reached.
  */
 export interface IdempotencyStore {
-  claim(key: string, fingerprint: string): Promise<ClaimResult>;
+  /** `owner` is the caller the key belongs to, for per-caller bounds. */
+  claim(key: string, fingerprint: string, owner: string): Promise<ClaimResult>;
   complete(key: string, token: string, fingerprint: string, answer: StoredAnswer): Promise<void>;
   release(key: string, token: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export class IdempotencyStoreUnavailableError extends Error {
-  override readonly name = 'IdempotencyStoreUnavailableError';
+  override readonly name: string = 'IdempotencyStoreUnavailableError';
+}
+
+/** The store has no room for another claim without evicting one in flight. */
+export class IdempotencyStoreFullError extends IdempotencyStoreUnavailableError {
+  override readonly name = 'IdempotencyStoreFullError';
 }
 
 export interface IdempotencyTimes {

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { principalOf } from '../../domain/caller';
 import { RateLimitedError } from '../errors';
 import '../locals';
 
@@ -14,7 +15,7 @@ export function limitRatePerCaller(perMinute: number): RequestHandler {
     limit: perMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (_req, res) => res.locals.caller?.id ?? 'anonymous',
+    keyGenerator: (_req, res) => (res.locals.caller ? principalOf(res.locals.caller) : 'anonymous'),
     handler: (req, _res, next) => {
       const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 60;

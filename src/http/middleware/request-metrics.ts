@@ -1,7 +1,15 @@
 import type { RequestHandler } from 'express';
+import type { Caller } from '../../domain/caller';
 import type { Metrics } from '../../metrics';
 import '../locals';
 import { routeTemplate } from '../route-template';
+
+// Label values must stay a bounded set: API key names are (they are configured); JWT identities are
+// not, so every JWT caller counts as 'jwt'.
+function callerLabel(caller: Caller | undefined): string {
+  if (caller === undefined) return 'none';
+  return caller.via === 'api-key' ? caller.id : caller.via === 'jwt' ? 'jwt' : 'anonymous';
+}
 
 /**
  * Counts and times every answer. The route label is the matched route template, never the raw path,
@@ -15,7 +23,7 @@ export function recordRequestMetrics(metrics: Metrics): RequestHandler {
         method: req.method,
         route: routeTemplate(req) ?? 'unmatched',
         status: String(res.statusCode),
-        caller: res.locals.caller?.id ?? 'none',
+        caller: callerLabel(res.locals.caller),
       };
       metrics.httpRequests.inc(labels);
       stop(labels);

@@ -121,7 +121,7 @@ describe('the example access policy', () => {
 describe('parseAccessPolicy', () => {
   const rule = {
     name: 'r',
-    callers: ['ci'],
+    apiKeys: ['ci'],
     actions: ['register'],
     clusters: ['a-*'],
     consumerAccounts: ['111122223333'],
@@ -130,7 +130,8 @@ describe('parseAccessPolicy', () => {
   it.each([
     ['no rules', { rules: [] }, 'rules'],
     ['an unknown action', { rules: [{ ...rule, actions: ['delete'] }] }, 'rules[0].actions[0]'],
-    ['no callers or groups', { rules: [{ ...rule, callers: [] }] }, 'must name callers or groups'],
+    ['no callers or groups', { rules: [{ ...rule, apiKeys: [] }] }, 'must name apiKeys, subjects or groups'],
+    ['the ambiguous callers field', { rules: [{ ...rule, callers: ['ci'] }] }, 'rules[0].callers was split in two'],
     ['no targets', { rules: [{ ...rule, clusters: [] }] }, 'must name clusters or serverlessNamespaces'],
     [
       'a bad account',
@@ -157,5 +158,91 @@ describe('parseAccessPolicy', () => {
     expect(decide('a.b-1')).toBe(true);
     expect(decide('axb-1')).toBe(false);
     expect(decide('a.b-12')).toBe(false);
+  });
+});
+
+describe('parseAccessPolicy, against identities and targets that try to slip past a rule', () => {
+  const account = 'DataCatalog/111122223333';
+  const decide = (policy: ReturnType<typeof parseAccessPolicy>, caller: Caller, target: NamespaceTarget) =>
+    policy.decide({ caller, action: 'register', target, consumerIdentifier: account });
+
+  it('an API key name and a JWT subject spelt alike are different callers', () => {
+    const policy = parseAccessPolicy({
+      rules: [
+        { name: 'ci', apiKeys: ['ci-pipeline'], actions: ['register'], clusters: ['*'], consumerAccounts: ['*'] },
+      ],
+    });
+
+    expect(decide(policy, key('ci-pipeline'), cluster('a')).allowed).toBe(true);
+    expect(decide(policy, jwt('ci-pipeline'), cluster('a')).allowed).toBe(false);
+  });
+
+  it.each(['bob\n', 'bob\r', 'bob\u2028', 'bob\u2029', '\nbob'])(
+    'a JWT identity with a line terminator (%j) is still caught by a * deny rule',
+    (identity) => {
+      const policy = parseAccessPolicy({
+        rules: [
+          { name: 'all', subjects: ['*'], actions: ['register'], clusters: ['*'], consumerAccounts: ['*'] },
+          {
+            name: 'no-finance',
+            effect: 'deny',
+            subjects: ['*'],
+            actions: ['register'],
+            clusters: ['finance-*'],
+            consumerAccounts: ['*'],
+          },
+        ],
+      });
+
+      expect(decide(policy, jwt(identity), cluster('finance-prod'))).toMatchObject({
+        allowed: false,
+        rule: 'no-finance',
+      });
+    },
+  );
+
+  it('a serverless namespace or workgroup given by id is refused where a rule names them by name', () => {
+    const policy = parseAccessPolicy({
+      rules: [
+        {
+          name: 'all',
+          apiKeys: ['*'],
+          actions: ['register'],
+          serverlessNamespaces: ['*'],
+          consumerAccounts: ['*'],
+        },
+        {
+          name: 'no-finance',
+          effect: 'deny',
+          apiKeys: ['*'],
+          actions: ['register'],
+          serverlessNamespaces: ['finance-*'],
+          consumerAccounts: ['*'],
+        },
+      ],
+    });
+    const id = '0a0b0c0d-1111-2222-3333-444455556666';
+
+    expect(decide(policy, key('ci'), serverless('finance-ns', 'wg'))).toMatchObject({
+      allowed: false,
+      rule: 'no-finance',
+    });
+    expect(decide(policy, key('ci'), serverless(id, 'wg'))).toEqual({
+      allowed: false,
+      rule: undefined,
+      reason: 'id-not-name',
+    });
+    expect(decide(policy, key('ci'), serverless('sales-ns', 'wg')).allowed).toBe(true);
+  });
+
+  it('ids are fine where every rule takes any namespace and workgroup', () => {
+    const policy = parseAccessPolicy({
+      rules: [
+        { name: 'all', apiKeys: ['*'], actions: ['register'], serverlessNamespaces: ['*'], consumerAccounts: ['*'] },
+      ],
+    });
+    const id = '0a0b0c0d-1111-2222-3333-444455556666';
+
+    expect(decide(policy, key('ci'), serverless(id, id)).allowed).toBe(true);
   });
 });

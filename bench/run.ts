@@ -1,24 +1,41 @@
-// `npm run bench`: the full gateway (built, as `npm start` runs it: auth, validation, policy, access
-// and audit logs to files at info, metrics) against a bare forwarder making the same SDK call, both
-// in front of the same emulator, on this machine. Alternating rounds, medians, pass/fail lines.
+// `npm run bench`: the full gateway (built, started as `npm start` starts it: auth, validation, policy,
+// access and audit logs to files at info, metrics) against a bare forwarder making the same SDK call,
+// both in front of the same emulator, on the Node.js the image ships (`.ci/image-node.sh`).
+// Alternating rounds, medians, one PASS/FAIL line per target.
+//
+//   --machine-node   run on this machine's Node.js instead of the image's
+//   --ci             one short round; fails only on a gross regression (throughput ratio < 0.35)
+//   --profile        also CPU profiles of both under load: what each package and module costs per request
+//   --node-flags="…" start the gateway with these node flags instead of `npm start`'s (experiments only)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { freePort } from '../test/helpers/gateway-process';
+import { imageNodeVersion } from '../test/helpers/image-node';
 import { productionStart } from '../test/helpers/start-command';
 import { loadSeed } from '../test/emulator/seed';
+import { compareCpuProfiles, type CpuProfile } from './cpu-profile';
 
 const ROOT = `${__dirname}/..`;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const args = new Set(process.argv.slice(2));
+const CI = args.has('--ci');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (CI ? 1 : 3));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (CI ? 4 : 8));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+// A realistic peak for one replica: latency is compared there, below saturation.
+const FIXED_RATE = 200;
 const MAX_SOCKETS = 50;
 const API_KEY = 'bench-key';
 const seed = loadSeed();
-const start = productionStart();
+const flagsOverride = process.argv.find((arg) => arg.startsWith('--node-flags='))?.slice('--node-flags='.length);
+const start =
+  flagsOverride === undefined
+    ? productionStart()
+    : { ...productionStart(), nodeFlags: flagsOverride.split(/\s+/).filter(Boolean) };
 const body = JSON.stringify({
   NamespaceIdentifier: { ProvisionedIdentifier: { ClusterIdentifier: 'analytics-prod' } },
   ConsumerIdentifiers: ['DataCatalog/111122223333'],
@@ -26,16 +43,17 @@ const body = JSON.stringify({
 
 interface Run {
   target: 'gateway' | 'baseline';
-  mode: 'saturation' | 'half-rate';
+  mode: 'saturation' | 'fixed-rate';
   rps: number;
   requests: number;
   p50: number;
   p99: number;
-  max: number;
   errors: number;
   non2xx: number;
   /** CPU time (user + system) the service spent per request: steadier than req/s on a shared machine. */
   cpuMsPerRequest: number;
+  /** The gateway's garbage collections per 10,000 requests, from its own /metrics. */
+  gcPer10k?: { count: number; ms: number; majorCount: number };
 }
 
 interface Service {
@@ -61,13 +79,11 @@ async function startService(
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${command.join(' ')} exited; see ${logFile}`);
-    if (
-      (await fetch(`${url}${readyPath}`).then(
-        (res) => res.status,
-        () => 0,
-      )) === 200
-    )
-      break;
+    const status = await fetch(`${url}${readyPath}`).then(
+      (res) => res.status,
+      () => 0,
+    );
+    if (status === 200) break;
     await sleep(5);
   }
   return { child, url, startedInMs: performance.now() - started };
@@ -78,11 +94,8 @@ async function stop(service: Service): Promise<void> {
   if (service.child.exitCode === null) await new Promise((resolve) => service.child.once('exit', resolve));
 }
 
-async function drive(
-  url: string,
-  overallRate?: number,
-  duration = SECONDS,
-): Promise<Omit<Run, 'target' | 'mode' | 'cpuMsPerRequest'>> {
+/** Closed loop: CONNECTIONS clients, each sending its next request when the last one is answered. */
+async function saturate(url: string, duration = SECONDS) {
   const result = await autocannon({
     url: `${url}/namespaces/registrations`,
     method: 'POST',
@@ -90,16 +103,69 @@ async function drive(
     body,
     connections: CONNECTIONS,
     duration,
-    ...(overallRate ? { overallRate } : {}),
   });
   return {
     rps: result.requests.average,
     requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    max: result.latency.max,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+  };
+}
+
+/**
+ * Open loop: one request every 1/rate seconds, whatever the answers, as independent callers send
+ * them; latency counts from when a request was due, so that a stall is not hidden (no coordinated
+ * omission). autocannon's rate limit sends each second's requests in a burst, which measures queueing
+ * in the load generator instead of the service.
+ */
+async function atFixedRate(url: string, rate: number, duration = SECONDS) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const target = new URL(`${url}/namespaces/registrations`);
+  const latencies: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const send = (dueAt: number) =>
+    new Promise<void>((resolve) => {
+      const req = http.request(
+        target,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-api-key': API_KEY } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(performance.now() - dueAt);
+            if (res.statusCode! < 200 || res.statusCode! >= 300) non2xx += 1;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors += 1;
+        resolve();
+      });
+      req.end(body);
+    });
+  const started = performance.now();
+  const total = Math.round(rate * duration);
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i += 1) {
+    const dueAt = started + (i * 1000) / rate;
+    const wait = dueAt - performance.now();
+    if (wait > 0) await sleep(wait);
+    pending.push(send(dueAt));
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  const sorted = latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10;
+  return {
+    rps: total / duration,
+    requests: total,
+    p50: at(0.5),
+    p99: at(0.99),
+    errors,
+    non2xx,
   };
 }
 
@@ -117,6 +183,16 @@ function peakRssBytes(pid: number): number {
   return Number(match?.[1] ?? 0) * 1024;
 }
 
+/** Collections so far, by kind, from prom-client's nodejs_gc_duration_seconds on the gateway's /metrics. */
+async function gcTotals(url: string): Promise<{ count: number; seconds: number; majorCount: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const sum = (metric: string, kind?: string) =>
+    [...text.matchAll(new RegExp(`^nodejs_gc_duration_seconds_${metric}\\{kind="(\\w+)"\\} ([\\d.e+-]+)$`, 'gm'))]
+      .filter((match) => kind === undefined || match[1] === kind)
+      .reduce((total, match) => total + Number(match[2]), 0);
+  return { count: sum('count'), seconds: sum('sum'), majorCount: sum('count', 'major') };
+}
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -124,6 +200,12 @@ const median = (values: number[]) => {
 };
 
 async function main(): Promise<void> {
+  const imageNode = `v${imageNodeVersion()}`;
+  if (process.version !== imageNode && !args.has('--machine-node')) {
+    throw new Error(
+      `this is Node.js ${process.version}, the image ships ${imageNode}: run \`npm run bench\` (which fetches it), or pass --machine-node`,
+    );
+  }
   const work = mkdtempSync(`${tmpdir()}/gateway-bench-`);
   const emulator = await startService(
     ['--import', 'tsx', 'test/emulator/serve.ts'],
@@ -156,119 +238,171 @@ async function main(): Promise<void> {
   const gatewaySockets: number[] = [];
   const assumeRoles: number[] = [];
 
-  const measure = async (target: Run['target'], mode: Run['mode'], rate?: number) => {
+  const measure = async (target: Run['target'], mode: Run['mode'], extraFlags: string[] = []) => {
     const before = await emulatorStats(emulator.url);
+    const rate = mode === 'fixed-rate' ? FIXED_RATE : undefined;
     const service =
       target === 'gateway'
-        ? await startService([...start.nodeFlags, start.entry], gatewayEnv, '/readyz', `${work}/gateway.log`)
+        ? await startService(
+            [...start.nodeFlags, ...extraFlags, start.entry],
+            gatewayEnv,
+            '/readyz',
+            `${work}/gateway.log`,
+          )
         : await startService(
-            ['--import', 'tsx', 'bench/baseline-forwarder.ts'],
+            [...extraFlags, '--import', 'tsx', 'bench/baseline-forwarder.ts'],
             { ...common, AUTHZ_ALLOW_ALL: 'true' },
             '/',
             `${work}/baseline.log`,
-          ).catch(() => undefined);
-    if (!service) throw new Error('baseline failed to start');
-    await drive(service.url, rate, 2); // warm-up (JIT, credentials, sockets), not counted
+          );
+    const drive = () => (rate === undefined ? saturate(service.url) : atFixedRate(service.url, rate));
+    // Warm-up (JIT, credentials, sockets), not counted.
+    const warmUp = await (rate === undefined ? saturate(service.url, 2) : atFixedRate(service.url, rate, 2));
+    const gcBefore = target === 'gateway' ? await gcTotals(service.url) : undefined;
     const cpuBefore = cpuMs(service.child.pid!);
-    const result = await drive(service.url, rate);
-    const run = { target, mode, ...result, cpuMsPerRequest: (cpuMs(service.child.pid!) - cpuBefore) / result.requests };
-    runs.push(run);
-    if (target === 'gateway') {
-      peakRss = Math.max(peakRss, peakRssBytes(service.child.pid!));
+    const result = await drive();
+    const cpuMsPerRequest = (cpuMs(service.child.pid!) - cpuBefore) / result.requests;
+    const run: Run = { target, mode, ...result, cpuMsPerRequest };
+    if (gcBefore) {
+      const gcAfter = await gcTotals(service.url);
+      const per10k = 10_000 / result.requests;
+      run.gcPer10k = {
+        count: (gcAfter.count - gcBefore.count) * per10k,
+        ms: (gcAfter.seconds - gcBefore.seconds) * 1000 * per10k,
+        majorCount: (gcAfter.majorCount - gcBefore.majorCount) * per10k,
+      };
+      // A profiled process holds its samples too: its memory is not the gateway's.
+      if (extraFlags.length === 0) peakRss = Math.max(peakRss, peakRssBytes(service.child.pid!));
       startupMs.push(service.startedInMs);
       const after = await emulatorStats(emulator.url);
       gatewaySockets.push(after.connections - before.connections);
       assumeRoles.push((after.calls.AssumeRole ?? 0) - (before.calls.AssumeRole ?? 0));
     }
+    runs.push(run);
     await stop(service);
     await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST' });
+    const gc = run.gcPer10k
+      ? `  GC/10k ${run.gcPer10k.count.toFixed(0)} (${run.gcPer10k.majorCount.toFixed(1)} major) ${run.gcPer10k.ms.toFixed(0)} ms`
+      : '';
     process.stdout.write(
-      `${target.padEnd(8)} ${mode.padEnd(10)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${String(run.p50).padStart(4)} ms  p99 ${String(run.p99).padStart(4)} ms  max ${String(run.max).padStart(5)} ms  CPU/req ${run.cpuMsPerRequest.toFixed(3)} ms  errors ${run.errors}  non-2xx ${run.non2xx}\n`,
+      `${target.padEnd(8)} ${mode.padEnd(10)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${String(run.p50).padStart(4)} ms  p99 ${String(run.p99).padStart(4)} ms  CPU/req ${run.cpuMsPerRequest.toFixed(3)} ms${gc}  errors ${run.errors}  non-2xx ${run.non2xx}\n`,
     );
+    return { requestsServed: warmUp.requests + result.requests };
   };
 
+  process.stdout.write(
+    `Node.js ${process.version} (image: ${imageNode}); gateway started as: node ${[...start.nodeFlags, start.entry].join(' ')}` +
+      `${flagsOverride === undefined ? " (npm start's flags)" : " (EXPERIMENT: not npm start's flags)"}\n\n`,
+  );
   for (let round = 0; round < ROUNDS; round += 1) {
     await measure('gateway', 'saturation');
     await measure('baseline', 'saturation');
   }
-  const baselineRps = median(runs.filter((r) => r.target === 'baseline').map((r) => r.rps));
-  const halfRate = Math.round(baselineRps / 2);
   for (let round = 0; round < ROUNDS; round += 1) {
-    await measure('baseline', 'half-rate', halfRate);
-    await measure('gateway', 'half-rate', halfRate);
+    await measure('baseline', 'fixed-rate');
+    await measure('gateway', 'fixed-rate');
+  }
+  let profile: string | undefined;
+  if (args.has('--profile')) {
+    // Both services once more, each with a CPU profile over its whole life, compared per request.
+    const profiled = async (target: Run['target']) => {
+      const dir = `${work}/profile-${target}`;
+      const { requestsServed } = await measure(target, 'saturation', ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+      runs.pop();
+      const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+      if (file === undefined) throw new Error(`no CPU profile in ${dir}`);
+      return { profile: JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as CpuProfile, requests: requestsServed };
+    };
+    profile = compareCpuProfiles(await profiled('gateway'), await profiled('baseline'), 30);
   }
   await stop(emulator);
 
-  const med = (target: Run['target'], mode: Run['mode'], key: 'rps' | 'p50' | 'p99' | 'max' | 'cpuMsPerRequest') =>
-    median(runs.filter((r) => r.target === target && r.mode === mode).map((r) => r[key]));
-  const summary = {
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
+  const of = (target: Run['target'], mode: Run['mode']) => runs.filter((r) => r.target === target && r.mode === mode);
+  const med = (target: Run['target'], mode: Run['mode'], pick: (run: Run) => number) =>
+    median(of(target, mode).map(pick));
+  const gateway = {
+    rps: med('gateway', 'saturation', (r) => r.rps),
+    p50: med('gateway', 'saturation', (r) => r.p50),
+    p99: med('gateway', 'saturation', (r) => r.p99),
+    cpuMsPerRequest: med('gateway', 'saturation', (r) => r.cpuMsPerRequest),
+    gcPer10k: {
+      count: med('gateway', 'saturation', (r) => r.gcPer10k!.count),
+      majorCount: med('gateway', 'saturation', (r) => r.gcPer10k!.majorCount),
+      ms: med('gateway', 'saturation', (r) => r.gcPer10k!.ms),
     },
-    settings: { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, halfRate },
-    gateway: {
-      saturation: {
-        rps: med('gateway', 'saturation', 'rps'),
-        p50: med('gateway', 'saturation', 'p50'),
-        p99: med('gateway', 'saturation', 'p99'),
-        max: med('gateway', 'saturation', 'max'),
-        cpuMsPerRequest: med('gateway', 'saturation', 'cpuMsPerRequest'),
-      },
-      halfRateP99: med('gateway', 'half-rate', 'p99'),
-    },
-    baseline: {
-      saturation: {
-        rps: baselineRps,
-        p50: med('baseline', 'saturation', 'p50'),
-        p99: med('baseline', 'saturation', 'p99'),
-        max: med('baseline', 'saturation', 'max'),
-        cpuMsPerRequest: med('baseline', 'saturation', 'cpuMsPerRequest'),
-      },
-      halfRateP99: med('baseline', 'half-rate', 'p99'),
-    },
-    peakRssMiB: peakRss / 2 ** 20,
-    startupToReadyMs: median(startupMs),
-    assumeRolePerRun: assumeRoles,
-    upstreamSocketsPerRun: gatewaySockets,
-    errors: runs.reduce((sum, r) => sum + r.errors + r.non2xx, 0),
-    runs,
+    fixedRateP99: med('gateway', 'fixed-rate', (r) => r.p99),
   };
-  const throughputRatio = summary.gateway.saturation.rps / summary.baseline.saturation.rps;
-  const p99Ratio = summary.gateway.saturation.p99 / summary.baseline.saturation.p99;
-  const targets = [
-    [`throughput ratio ${throughputRatio.toFixed(2)} >= 0.70`, throughputRatio >= 0.7],
+  const baseline = {
+    rps: med('baseline', 'saturation', (r) => r.rps),
+    p50: med('baseline', 'saturation', (r) => r.p50),
+    p99: med('baseline', 'saturation', (r) => r.p99),
+    cpuMsPerRequest: med('baseline', 'saturation', (r) => r.cpuMsPerRequest),
+    fixedRateP99: med('baseline', 'fixed-rate', (r) => r.p99),
+  };
+  const peakRssMiB = peakRss / 2 ** 20;
+  const startupToReadyMs = median(startupMs);
+  const errors = runs.reduce((sum, r) => sum + r.errors + r.non2xx, 0);
+  const throughputRatio = gateway.rps / baseline.rps;
+  const cpuRatio = gateway.cpuMsPerRequest / baseline.cpuMsPerRequest;
+
+  const targets: [string, boolean][] = [
+    [`throughput ratio ${throughputRatio.toFixed(2)} >= 0.55 of the bare forwarder's`, throughputRatio >= 0.55],
+    [`CPU per request ${cpuRatio.toFixed(2)}x the bare forwarder's <= 1.8x`, cpuRatio <= 1.8],
     [
-      `p99 at half the baseline's saturation rate (${halfRate} req/s): gateway ${summary.gateway.halfRateP99} ms within 2 ms of baseline ${summary.baseline.halfRateP99} ms`,
-      summary.gateway.halfRateP99 - summary.baseline.halfRateP99 <= 2,
+      `p99 at ${FIXED_RATE} req/s: gateway ${gateway.fixedRateP99} ms <= bare ${baseline.fixedRateP99} ms + 2 ms`,
+      gateway.fixedRateP99 <= baseline.fixedRateP99 + 2,
     ],
-    [`peak RSS ${summary.peakRssMiB.toFixed(1)} MiB < 150 MiB`, summary.peakRssMiB < 150],
-    [`one AssumeRole per credential lifetime: ${assumeRoles.join(', ')} per run`, assumeRoles.every((n) => n === 1)],
+    [`peak RSS at saturation ${peakRssMiB.toFixed(1)} MiB <= 200 MiB`, peakRssMiB <= 200],
+    [`start to /readyz 200: ${startupToReadyMs.toFixed(0)} ms <= 600 ms`, startupToReadyMs <= 600],
+    [`one AssumeRole per run: ${assumeRoles.join(', ')}`, assumeRoles.every((n) => n === 1)],
     [
       `upstream sockets ${Math.max(...gatewaySockets)} <= pool of ${MAX_SOCKETS} (+1 for STS)`,
       gatewaySockets.every((n) => n <= MAX_SOCKETS + 1),
     ],
-    [`start to /readyz 200: ${summary.startupToReadyMs.toFixed(0)} ms < 1500 ms`, summary.startupToReadyMs < 1500],
-    [`no errors or non-2xx answers: ${summary.errors}`, summary.errors === 0],
-  ] as const;
+    [`no errors or non-2xx answers: ${errors}`, errors === 0],
+  ];
 
   process.stdout.write(
-    `\n              req/s    p50    p99    max  CPU ms/req   (saturation, ${CONNECTIONS} connections, median of ${ROUNDS})\n` +
-      `gateway   ${summary.gateway.saturation.rps.toFixed(0).padStart(7)} ${String(summary.gateway.saturation.p50).padStart(6)} ${String(summary.gateway.saturation.p99).padStart(6)} ${String(summary.gateway.saturation.max).padStart(6)} ${summary.gateway.saturation.cpuMsPerRequest.toFixed(3).padStart(11)}\n` +
-      `baseline  ${summary.baseline.saturation.rps.toFixed(0).padStart(7)} ${String(summary.baseline.saturation.p50).padStart(6)} ${String(summary.baseline.saturation.p99).padStart(6)} ${String(summary.baseline.saturation.max).padStart(6)} ${summary.baseline.saturation.cpuMsPerRequest.toFixed(3).padStart(11)}\n` +
-      `ratio gateway/baseline: throughput ${throughputRatio.toFixed(2)}, p99 ${p99Ratio.toFixed(2)}, ` +
-      `CPU per request ${(summary.gateway.saturation.cpuMsPerRequest / summary.baseline.saturation.cpuMsPerRequest).toFixed(2)}\n\n`,
+    `\n              req/s    p50    p99  CPU ms/req   (saturation, ${CONNECTIONS} connections, median of ${ROUNDS})\n` +
+      `gateway   ${gateway.rps.toFixed(0).padStart(7)} ${String(gateway.p50).padStart(6)} ${String(gateway.p99).padStart(6)} ${gateway.cpuMsPerRequest.toFixed(3).padStart(11)}\n` +
+      `baseline  ${baseline.rps.toFixed(0).padStart(7)} ${String(baseline.p50).padStart(6)} ${String(baseline.p99).padStart(6)} ${baseline.cpuMsPerRequest.toFixed(3).padStart(11)}\n` +
+      `gateway GC per 10,000 requests: ${gateway.gcPer10k.count.toFixed(0)} collections (${gateway.gcPer10k.majorCount.toFixed(1)} major), ${gateway.gcPer10k.ms.toFixed(0)} ms\n\n`,
   );
   for (const [line, ok] of targets) process.stdout.write(`${ok ? 'PASS' : 'FAIL'} ${line}\n`);
+  if (profile) process.stdout.write(`\n${profile}`);
+
   mkdirSync(`${ROOT}/bench/results`, { recursive: true });
   const file = `${ROOT}/bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) };
   writeFileSync(
     file,
-    `${JSON.stringify({ ...summary, targets: targets.map(([line, ok]) => ({ line, ok })) }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        machine,
+        node: process.version,
+        gatewayCommand: ['node', ...start.nodeFlags, start.entry],
+        settings: { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, fixedRate: FIXED_RATE },
+        gateway,
+        baseline,
+        peakRssMiB,
+        startupToReadyMs,
+        assumeRolePerRun: assumeRoles,
+        upstreamSocketsPerRun: gatewaySockets,
+        errors,
+        targets: targets.map(([line, ok]) => ({ line, ok })),
+        runs,
+      },
+      null,
+      2,
+    )}\n`,
   );
   process.stdout.write(`\nresults: ${file}\n`);
+
+  // In CI the machines are shared and noisy: only a gross regression fails the run.
+  if (CI && throughputRatio < 0.35) {
+    process.stderr.write(`gross regression: throughput ratio ${throughputRatio.toFixed(2)} < 0.35\n`);
+    process.exit(1);
+  }
 }
 
 main().catch((error: unknown) => {

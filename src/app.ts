@@ -22,6 +22,7 @@ import { assignRequestId } from './http/middleware/request-id';
 import { recordRequestMetrics } from './http/middleware/request-metrics';
 import { createRoutes } from './http/routes';
 import { routeTemplate } from './http/route-template';
+import { MethodNotAllowedError } from './http/errors';
 import { createValidator, translateRequestErrors } from './http/validation';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -48,6 +49,9 @@ interface SerializedRequest {
   url: string;
   raw: express.Request;
 }
+
+// The contract's operations: they need a caller credential and are validated against the contract.
+const NAMESPACES = '/namespaces/';
 
 // Probes and scrapes are frequent and carry no information worth an access line.
 const QUIET_PATHS = new Set(['/livez', '/readyz', '/metrics']);
@@ -118,7 +122,7 @@ export function createApp(deps: AppDeps): Express {
     );
   }
 
-  app.use(answerOptions(contract));
+  app.use(answerByContractMethods(contract));
 
   // Outside the contract and without credentials: probes, metrics, the contract and its docs.
   app.use(createOperationsRoutes({ readiness: deps.readiness, metrics, metricsToken: config.http.metricsToken }));
@@ -126,12 +130,12 @@ export function createApp(deps: AppDeps): Express {
 
   // Authenticate and rate-limit before reading the body: an unknown or over-eager caller costs no
   // parsing or validation, and is never asked for its body (100 Continue).
-  app.use('/namespaces', authenticate(config.auth), limitRatePerCaller(config.limits.ratePerMinute));
+  app.use(NAMESPACES, authenticate(config.auth), limitRatePerCaller(config.limits.ratePerMinute));
   // Only the contract's operations with a body have theirs read; compressed bodies are refused (415):
   // a JSON body of a few hundred bytes gains nothing from compression, and inflating is attack surface.
   app.use([...contract.bodyPaths], sendContinue, express.json({ limit: config.http.bodyLimitBytes, inflate: false }));
   app.use(limitJsonDepth(config.http.jsonMaxDepth));
-  app.use(createValidator(contract, { validateResponses: deps.validateResponses ?? false }));
+  app.use(createValidator(contract, { validateResponses: deps.validateResponses ?? false, pathPrefix: NAMESPACES }));
   app.use(
     createRoutes({
       namespaceRegistry: deps.namespaceRegistry,
@@ -153,20 +157,25 @@ const sendContinue: RequestHandler = (req, res, next) => {
 };
 
 /**
- * OPTIONS (without CORS, which answers preflights itself): `204` with `Allow` for a path of the
- * contract, as RFC 9110 describes; an unknown path falls through to the 404.
+ * The methods of the contract's paths: OPTIONS (without CORS, which answers preflights itself) gets
+ * `204` with `Allow`, as RFC 9110 describes; a method the path does not have gets `405` with `Allow`.
+ * An unknown path falls through to the 404.
  */
-function answerOptions(contract: Contract): RequestHandler {
+function answerByContractMethods(contract: Contract): RequestHandler {
   return (req, res, next) => {
-    const methods = req.method === 'OPTIONS' ? contract.methodsOf(req.path) : undefined;
-    if (methods === undefined) {
+    const methods = contract.methodsOf(req.path);
+    const allowed =
+      methods === undefined || methods.includes(req.method) || (req.method === 'HEAD' && methods.includes('GET'));
+    if (allowed) {
       next();
       return;
     }
-    res
-      .set('Allow', [...methods, 'OPTIONS'].join(', '))
-      .status(204)
-      .end();
+    const allow = [...methods, 'OPTIONS'].join(', ');
+    if (req.method === 'OPTIONS') {
+      res.set('Allow', allow).status(204).end();
+      return;
+    }
+    next(new MethodNotAllowedError(`${req.path} does not accept ${req.method}.`, allow));
   };
 }
 

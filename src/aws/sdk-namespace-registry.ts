@@ -56,7 +56,11 @@ export function createSdkNamespaceRegistry({
 
   const call = async (operation: Operation, command: NamespaceRegistrationCommand): Promise<RegistrationStatus> => {
     const input = toRegisterNamespaceInput(command);
-    const deadline = AbortSignal.timeout(timeoutMs);
+    // Not AbortSignal.timeout: its signal and timer stay alive for the whole timeout, long after the
+    // call has ended; a timer cleared when the call ends frees them at once.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error('deadline exceeded')), timeoutMs);
+    const deadline = controller.signal;
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let status: string | undefined;
@@ -81,6 +85,8 @@ export function createSdkNamespaceRegistry({
       });
       onCall?.({ operation, outcome: 'error', code: codeOf(translated), seconds: seconds() });
       throw translated;
+    } finally {
+      clearTimeout(timer);
     }
     onCall?.({ operation, outcome: 'ok', code: '', seconds: seconds() });
     if (status === undefined || status === '') {

@@ -97,7 +97,7 @@ describe('operations paths in the contract', () => {
     const res = await request(buildTestApp().app).post('/livez');
 
     expect(res.status).toBe(405);
-    expect(res.headers.allow).toBe('GET');
+    expect(res.headers.allow).toBe('GET, OPTIONS');
     expect(res.body.type).toBe('/problems/method-not-allowed');
   });
 });

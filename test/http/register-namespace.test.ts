@@ -354,7 +354,7 @@ describe('routes outside the contract', () => {
     const res = await request(app).get('/namespaces/registrations').set('X-API-Key', TEST_API_KEY);
 
     expect(res.status).toBe(405);
-    expect(res.headers.allow).toBe('POST');
+    expect(res.headers.allow).toBe('POST, OPTIONS');
     expect(res.body).toMatchObject({ type: '/problems/method-not-allowed', status: 405 });
   });
 

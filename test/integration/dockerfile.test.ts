@@ -47,7 +47,7 @@ describe('the Dockerfile', () => {
     expect(argsOf('HEALTHCHECK').join(' ')).toContain('/livez');
     // The image runs what `npm start` runs: its node flags through NODE_OPTIONS, so that an operator can
     // change them with an environment variable.
-    expect(argsOf('ENV')).toContain(`NODE_OPTIONS=${nodeFlags.join(' ')}`);
+    expect(argsOf('ENV')).toContain(`NODE_OPTIONS="${nodeFlags.join(' ')}"`);
     expect(argsOf('CMD')).toEqual([`["node", "${entry}"]`]);
     expect(readFileSync(`${root}/.dockerignore`, 'utf8')).toMatch(/^node_modules$/m);
   });

@@ -219,6 +219,7 @@ async function main(): Promise<void> {
     AWS_SECRET_ACCESS_KEY: seed.baseCredentials[0]?.secretAccessKey,
     AWS_ENDPOINT_URL_REDSHIFT: emulator.url,
     AWS_ENDPOINT_URL_STS: emulator.url,
+    AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: emulator.url,
     REDSHIFT_ROLE_ARN: seed.roles[0]?.arn,
     API_KEYS: `local-developer:${createHash('sha256').update(API_KEY).digest('hex')}`,
     UPSTREAM_MAX_SOCKETS: String(MAX_SOCKETS),

@@ -6,7 +6,7 @@ import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import type { AuditLog } from './domain/audit';
 import { principalOf } from './domain/caller';
-import type { NamespaceRegistry } from './domain/ports';
+import type { NamespaceRegistry, RegistrationStatusReader } from './domain/ports';
 import type { Contract } from './http/contract';
 import { createDocsRoutes } from './http/docs';
 import type { IdempotencyStore } from './http/idempotency/store';
@@ -24,6 +24,7 @@ import { createRoutes } from './http/routes';
 import { routeTemplate } from './http/route-template';
 import { MethodNotAllowedError } from './http/errors';
 import { createValidator, translateRequestErrors } from './http/validation';
+import type { WaitingRoom } from './http/waiting-room';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -32,6 +33,8 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly contract: Contract;
   readonly namespaceRegistry: NamespaceRegistry;
+  readonly statusReader: RegistrationStatusReader;
+  readonly waitingRoom: WaitingRoom;
   readonly auditLog: AuditLog;
   readonly idempotencyStore: IdempotencyStore;
   readonly metrics: Metrics;
@@ -139,6 +142,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     createRoutes({
       namespaceRegistry: deps.namespaceRegistry,
+      statusReader: deps.statusReader,
+      waitingRoom: deps.waitingRoom,
       accessPolicy: config.authz.policy,
       auditLog: deps.auditLog,
       idempotencyStore: deps.idempotencyStore,

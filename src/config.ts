@@ -48,6 +48,11 @@ export interface Config {
     readonly ratePerMinute: number;
     readonly maxConcurrentUpstream: number;
   };
+  /** `Prefer: wait` on the changes: the longest a request may wait, and how many may wait at once. */
+  readonly waiting: {
+    readonly maxWaitSeconds: number;
+    readonly maxWaiting: number;
+  };
   readonly idempotency: {
     readonly ttlSeconds: number;
     readonly maxEntries: number;
@@ -65,6 +70,7 @@ export interface Config {
     readonly roleDurationSeconds: number;
     readonly redshiftEndpoint: string | undefined;
     readonly stsEndpoint: string | undefined;
+    readonly serverlessEndpoint: string | undefined;
     readonly useFipsEndpoint: boolean;
     readonly useDualstackEndpoint: boolean;
     /** The SDK's retry mode for every client. */
@@ -186,6 +192,8 @@ const envSchema = z.object({
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   RATE_LIMIT_PER_MINUTE: integer(1, 100000).default(60),
   MAX_CONCURRENT_UPSTREAM: integer(1, 1024).default(32),
+  REGISTRATION_WAIT_MAX_SECONDS: integer(0, 900).default(120),
+  REGISTRATION_MAX_WAITING: integer(1, 10000).default(100),
   AUDIT_LOG_FILE: optionalText,
   IDEMPOTENCY_TTL_SECONDS: integer(60, 604800).default(86400),
   IDEMPOTENCY_MAX_ENTRIES: integer(100, 1000000).default(10000),
@@ -237,6 +245,7 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL: endpointUrl,
   AWS_ENDPOINT_URL_REDSHIFT: endpointUrl,
   AWS_ENDPOINT_URL_STS: endpointUrl,
+  AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: endpointUrl,
   AWS_USE_FIPS_ENDPOINT: booleanFlag,
   AWS_USE_DUALSTACK_ENDPOINT: booleanFlag,
   AWS_RETRY_MODE: z.enum(RETRY_MODES, { error: `must be one of ${RETRY_MODES.join(', ')}` }).default('standard'),
@@ -363,6 +372,7 @@ export function loadConfig(
     auth: { disabled: e.AUTH_DISABLED, apiKeys, jwt },
     authz: { policy, allowAll: e.AUTHZ_ALLOW_ALL },
     limits: { ratePerMinute: e.RATE_LIMIT_PER_MINUTE, maxConcurrentUpstream: e.MAX_CONCURRENT_UPSTREAM },
+    waiting: { maxWaitSeconds: e.REGISTRATION_WAIT_MAX_SECONDS, maxWaiting: e.REGISTRATION_MAX_WAITING },
     idempotency: {
       ttlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
       maxEntries: e.IDEMPOTENCY_MAX_ENTRIES,
@@ -378,6 +388,7 @@ export function loadConfig(
       roleDurationSeconds: e.REDSHIFT_ROLE_DURATION_SECONDS,
       redshiftEndpoint: e.AWS_ENDPOINT_URL_REDSHIFT ?? e.AWS_ENDPOINT_URL,
       stsEndpoint: e.AWS_ENDPOINT_URL_STS ?? e.AWS_ENDPOINT_URL,
+      serverlessEndpoint: e.AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS ?? e.AWS_ENDPOINT_URL,
       useFipsEndpoint: e.AWS_USE_FIPS_ENDPOINT,
       useDualstackEndpoint: e.AWS_USE_DUALSTACK_ENDPOINT,
       retryMode: e.AWS_RETRY_MODE,

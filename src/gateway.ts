@@ -1,10 +1,18 @@
 import type { Express } from 'express';
 import { createApp } from './app';
-import { createConfiguredRole, createRedshiftClient, createRequestHandler, createStsClient } from './aws/clients';
-import { createSdkNamespaceRegistry } from './aws/sdk-namespace-registry';
+import {
+  createConfiguredRole,
+  createRedshiftClient,
+  createRedshiftServerlessClient,
+  createRequestHandler,
+  createStsClient,
+} from './aws/clients';
+import { createSdkNamespaceRegistry, type UpstreamCallRecord } from './aws/sdk-namespace-registry';
+import { createSdkRegistrationStatusReader } from './aws/sdk-registration-status';
 import type { Config } from './config';
 import type { AuditLog } from './domain/audit';
-import { withConcurrencyLimit } from './domain/concurrency-limit';
+import { createConcurrencyLimit, readerWithConcurrencyLimit, withConcurrencyLimit } from './domain/concurrency-limit';
+import { createWaitingRoom } from './http/waiting-room';
 import { loadContract } from './http/contract';
 import { createMemoryIdempotencyStore } from './http/idempotency/memory-store';
 import { createRedisIdempotencyStore } from './http/idempotency/redis-store';
@@ -47,25 +55,39 @@ export function createGateway(
     }
   });
   const redshift = createRedshiftClient(config.aws, requestHandler, assumedRole);
+  const serverless = createRedshiftServerlessClient(config.aws, requestHandler, assumedRole);
+  const onCall = ({ operation, outcome, code, seconds }: UpstreamCallRecord) => {
+    metrics.upstreamCalls.inc({ operation, outcome, code });
+    metrics.upstreamDuration.observe({ operation, outcome }, seconds);
+  };
+  const upstreamLimit = createConcurrencyLimit(config.limits.maxConcurrentUpstream);
   const namespaceRegistry = withConcurrencyLimit(
     createSdkNamespaceRegistry({
       client: redshift,
       role: assumedRole,
       timeoutMs: config.aws.timeoutMs,
       logger,
-      onCall: ({ operation, outcome, code, seconds }) => {
-        metrics.upstreamCalls.inc({ operation, outcome, code });
-        metrics.upstreamDuration.observe({ operation, outcome }, seconds);
-      },
+      onCall,
       onCredentialsRefused: (code) => metrics.credentialsRefused.inc({ code }),
     }),
-    config.limits.maxConcurrentUpstream,
+    upstreamLimit,
   );
+  const statusReader = readerWithConcurrencyLimit(
+    createSdkRegistrationStatusReader({ redshift, serverless, timeoutMs: config.aws.timeoutMs, onCall }),
+    upstreamLimit,
+  );
+  const waitingRoom = createWaitingRoom({
+    ...config.waiting,
+    onWaited: ({ action, outcome, seconds }) => {
+      metrics.registrationWaits.inc({ action, outcome });
+      metrics.registrationWaitDuration.observe({ action, outcome }, seconds);
+    },
+  });
 
   const times = {
     ttlMs: config.idempotency.ttlSeconds * 1000,
-    // A claim outlives the longest a request can take upstream, with room to spare.
-    claimTtlMs: Math.max(60_000, 2 * config.aws.timeoutMs),
+    // A claim outlives the longest a request can take (upstream, and waiting), with room to spare.
+    claimTtlMs: Math.max(60_000, 2 * config.aws.timeoutMs + config.waiting.maxWaitSeconds * 1000),
   };
   const idempotencyStore = config.idempotency.redisUrl
     ? createRedisIdempotencyStore({ url: config.idempotency.redisUrl, logger, ...times })
@@ -80,6 +102,8 @@ export function createGateway(
     logger,
     contract: loadContract(),
     namespaceRegistry,
+    statusReader,
+    waitingRoom,
     auditLog,
     idempotencyStore,
     metrics,
@@ -100,12 +124,15 @@ export function createGateway(
     inFlight,
     startDraining() {
       draining = true;
+      // Requests waiting for a registration to take effect are answered at once (202 with Location).
+      waitingRoom.closeAll();
       // Answers still to come on kept-alive connections close them, so clients reconnect elsewhere.
       for (const [, res] of inFlight.pending()) res.setHeader('Connection', 'close');
     },
     warmUp: () => assumedRole.refreshInBackground(),
     destroy() {
       redshift.destroy();
+      serverless.destroy();
       sts.destroy();
       void idempotencyStore.close();
     },

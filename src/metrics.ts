@@ -11,6 +11,8 @@ export interface Metrics {
   readonly assumeRoleCalls: Counter<'outcome'>;
   readonly credentialRefreshes: Counter;
   readonly credentialsRefused: Counter<'code'>;
+  readonly registrationWaits: Counter<'action' | 'outcome'>;
+  readonly registrationWaitDuration: Histogram<'action' | 'outcome'>;
 }
 
 export function createMetrics(): Metrics {
@@ -65,6 +67,19 @@ export function createMetrics(): Metrics {
       name: 'gateway_credentials_refused_total',
       help: 'Calls whose cached role credentials AWS refused (expired or revoked session), by AWS error code; each drops the credentials, assumes the role again and resends the call once.',
       labelNames: ['code'],
+      registers,
+    }),
+    registrationWaits: new Counter({
+      name: 'gateway_registration_waits_total',
+      help: 'Changes asked with Prefer: wait, by action and outcome (completed, timed-out, interrupted, status-unreadable, failed).',
+      labelNames: ['action', 'outcome'],
+      registers,
+    }),
+    registrationWaitDuration: new Histogram({
+      name: 'gateway_registration_wait_duration_seconds',
+      help: 'Time a change asked with Prefer: wait took, the change and the waiting included, by action and outcome.',
+      labelNames: ['action', 'outcome'],
+      buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 900],
       registers,
     }),
   };

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { RedshiftClient } from '@aws-sdk/client-redshift';
+import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Config } from '../config';
@@ -55,6 +56,19 @@ export function createConfiguredRole(
     sessionName: aws.roleSessionName,
     durationSeconds: aws.roleDurationSeconds,
     onAttempt,
+  });
+}
+
+/** The Redshift Serverless client (status reads of serverless namespaces), signed like the Redshift one. */
+export function createRedshiftServerlessClient(
+  aws: AwsConfig,
+  requestHandler: NodeHttpHandler,
+  assumedRole: AssumedRole,
+): RedshiftServerlessClient {
+  return new RedshiftServerlessClient({
+    ...commonClientConfig(aws, requestHandler),
+    endpoint: aws.serverlessEndpoint,
+    credentials: assumedRole.credentials,
   });
 }
 

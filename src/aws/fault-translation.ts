@@ -8,8 +8,8 @@ import {
   RejectedByRedshiftError,
   UpstreamRejectedError,
   UpstreamTimeoutError,
+  UpstreamError,
   UpstreamUnavailableError,
-  type UpstreamError,
 } from '../domain/errors';
 import { RoleAssumptionError } from './assumed-role-credentials';
 
@@ -43,6 +43,8 @@ export type FaultClass =
 export const FAULTS_BY_NAME: Readonly<Record<string, FaultClass>> = {
   ClusterNotFoundFault: 'cluster-not-found',
   InvalidNamespaceFault: 'invalid-namespace',
+  // Redshift Serverless, reading a namespace (status): the same answer as RegisterNamespace gives.
+  ResourceNotFoundException: 'invalid-namespace',
   InvalidClusterStateFault: 'invalid-cluster-state',
   DependentServiceUnavailableFault: 'upstream-unavailable',
   DependentServiceRequestThrottlingFault: 'upstream-unavailable',
@@ -87,9 +89,12 @@ const KNOWN_CODES: ReadonlySet<string> = new Set([
   'ValidationError',
 ]);
 
-/** Whether `code` is one of a bounded set of AWS codes the gateway knows by name. */
-export function isKnownCode(code: string): boolean {
-  return KNOWN_CODES.has(code);
+/** The metric label for a failed call: a known AWS code, else `other`, else the gateway's own code. */
+export function metricCodeOf(error: unknown): string {
+  if (!(error instanceof UpstreamError)) return 'unexpected';
+  const code = error.upstream?.code;
+  if (code === undefined) return error.code;
+  return KNOWN_CODES.has(code) ? code : 'other';
 }
 
 const DROPPED_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED']);

@@ -5,12 +5,12 @@ import {
   type RegisterNamespaceCommandInput,
 } from '@aws-sdk/client-redshift';
 import type { RegistrationStatus } from '../contract';
-import { UpstreamError } from '../domain/errors';
 import { describeTarget } from '../domain/namespace-target';
 import type { NamespaceRegistrationCommand, NamespaceRegistry } from '../domain/ports';
 import type { Logger } from '../logger';
 import type { AssumedRole } from './assumed-role-credentials';
-import { isCredentialRefusal, isKnownCode, translateFault } from './fault-translation';
+import { startDeadline } from './deadline';
+import { isCredentialRefusal, metricCodeOf, translateFault } from './fault-translation';
 
 export interface UpstreamCallRecord {
   operation: string;
@@ -56,37 +56,33 @@ export function createSdkNamespaceRegistry({
 
   const call = async (operation: Operation, command: NamespaceRegistrationCommand): Promise<RegistrationStatus> => {
     const input = toRegisterNamespaceInput(command);
-    // Not AbortSignal.timeout: its signal and timer stay alive for the whole timeout, long after the
-    // call has ended; a timer cleared when the call ends frees them at once.
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error('deadline exceeded')), timeoutMs);
-    const deadline = controller.signal;
+    const deadline = startDeadline(timeoutMs);
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let status: string | undefined;
     try {
       // Resolved here first, so that the generation noted is the one that signs the call.
-      await untilAborted(role.credentials(), deadline);
+      await deadline.within(role.credentials());
       const generation = role.generation();
       try {
-        status = (await untilAborted(send(operation, input, deadline), deadline)).Status;
+        status = (await deadline.within(send(operation, input, deadline.signal))).Status;
       } catch (error) {
-        if (!isCredentialRefusal(error) || deadline.aborted) throw error;
+        if (!isCredentialRefusal(error) || deadline.exceeded()) throw error;
         const code = (error as Error).name;
         role.discard(generation);
         onCredentialsRefused?.(code);
         logger.warn({ operation, code }, 'AWS refused the cached role credentials; assuming the role again');
-        status = (await untilAborted(send(operation, input, deadline), deadline)).Status;
+        status = (await deadline.within(send(operation, input, deadline.signal))).Status;
       }
     } catch (error) {
       const translated = translateFault(error, {
-        deadlineExceeded: deadline.aborted,
+        deadlineExceeded: deadline.exceeded(),
         subject: describeTarget(command.target),
       });
-      onCall?.({ operation, outcome: 'error', code: codeOf(translated), seconds: seconds() });
+      onCall?.({ operation, outcome: 'error', code: metricCodeOf(translated), seconds: seconds() });
       throw translated;
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
     onCall?.({ operation, outcome: 'ok', code: '', seconds: seconds() });
     if (status === undefined || status === '') {
@@ -118,22 +114,4 @@ function toRegisterNamespaceInput({
           },
     ConsumerIdentifiers: [consumerIdentifier],
   };
-}
-
-/** The metric label for a failed call: a known AWS code, else `other`, else the gateway's own code. */
-function codeOf(error: unknown): string {
-  if (!(error instanceof UpstreamError)) return 'unexpected';
-  const code = error.upstream?.code;
-  if (code === undefined) return error.code;
-  return isKnownCode(code) ? code : 'other';
-}
-
-// The SDK observes abortSignal only in its HTTP handler; credential resolution (an STS call) does
-// not, so the deadline is also raced here.
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -7,6 +7,7 @@ type Schemas = components['schemas'];
 export type NamespaceRegistrationRequest = Schemas['NamespaceRegistrationRequest'];
 export type RegistrationStatusResponse = Schemas['RegistrationStatusResponse'];
 export type RegistrationStatus = RegistrationStatusResponse['Status'];
+export type RegistrationStatusDocument = Schemas['RegistrationStatusDocument'];
 export type Problem = Schemas['Problem'];
 export type FieldError = NonNullable<Problem['errors']>[number];
 export type UpstreamFault = NonNullable<Problem['upstream']>;

@@ -113,6 +113,32 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/namespaces/registrations/status": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Whether a cluster or serverless namespace is registered to a consumer's Data Catalog
+         * @description Read as Terraform's `aws_redshift_namespace_registration` reads it: the producer namespace's
+         *     `INTERNAL` datashare (the one `RegisterNamespace` creates), from Redshift
+         *     `DescribeDataSharesForProducer`. `Registered` when that datashare's associations include the
+         *     consumer (or when it exists and lists no associations), otherwise `NotRegistered`. Give
+         *     `ClusterIdentifier` for a provisioned cluster, or `NamespaceIdentifier` and
+         *     `WorkgroupIdentifier` for a serverless namespace, and the `ConsumerIdentifier`. Nothing is
+         *     cached: every read asks Redshift.
+         */
+        readonly get: operations["getRegistrationStatus"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/namespaces/deregistrations": {
         readonly parameters: {
             readonly query?: never;
@@ -205,6 +231,34 @@ export interface components {
              *     `Registering` or `Deregistering`; a value AWS adds later is passed through too.
              */
             readonly Status: ("Registering" | "Deregistering") | string;
+        };
+        /**
+         * @description Whether the producer namespace is registered to the consumer's Data Catalog.
+         * @example {
+         *       "Status": "Registered",
+         *       "ProducerNamespaceArn": "arn:aws:redshift:eu-west-1:111122223333:namespace:3b4a2b0e-5d3c-4f0e-9a7b-1c2d3e4f5a6b",
+         *       "DataShareArn": "arn:aws:redshift:eu-west-1:111122223333:datashare:3b4a2b0e-5d3c-4f0e-9a7b-1c2d3e4f5a6b/ds_internal_namespace",
+         *       "Associations": [
+         *         {
+         *           "ConsumerIdentifier": "DataCatalog/111122223333",
+         *           "Status": "ACTIVE"
+         *         }
+         *       ]
+         *     }
+         */
+        readonly RegistrationStatusDocument: {
+            /** @enum {string} */
+            readonly Status: "Registered" | "NotRegistered";
+            /** @description The ARN of the cluster's or serverless namespace's namespace. */
+            readonly ProducerNamespaceArn: string;
+            /** @description The producer's `INTERNAL` datashare, or null when there is none. */
+            readonly DataShareArn: string | null;
+            /** @description The `INTERNAL` datashare's associations, as Redshift lists them. */
+            readonly Associations: readonly {
+                readonly ConsumerIdentifier: string;
+                /** @description Redshift's association status (`ACTIVE`, `AUTHORIZED`, …), passed through. */
+                readonly Status: string;
+            }[];
         };
         /**
          * @description An RFC 9457 problem document.
@@ -574,6 +628,15 @@ export interface components {
          *     cluster state that passes, or a key in use), 429 and every 5xx are not, so a retry runs anew.
          */
         readonly IdempotencyKey: string;
+        /**
+         * @description `wait=<seconds>` (RFC 7240): keep working until the change has completed, for at most that
+         *     long (and at most REGISTRATION_WAIT_MAX_SECONDS): `InvalidClusterState` is retried with
+         *     back-off and the status is polled; then `200` with the status document and
+         *     `Preference-Applied`, or, when the time runs out, the usual `202` with `Location`. Other
+         *     preferences are ignored.
+         * @example wait=60
+         */
+        readonly Prefer: string;
     };
     requestBodies: never;
     headers: {
@@ -584,6 +647,16 @@ export interface components {
         readonly "Idempotent-Replayed": "true";
         /** @description The request's id, as kept from the caller or made by the gateway; also in the logs. */
         readonly "X-Request-Id": string;
+        /**
+         * @description The status resource of this target and consumer (`/namespaces/registrations/status?…`).
+         * @example /namespaces/registrations/status?ClusterIdentifier=analytics-prod&ConsumerIdentifier=DataCatalog%2F111122223333
+         */
+        readonly Location: string;
+        /**
+         * @description `wait=<seconds>` when the gateway waited as the `Prefer` header asked (RFC 7240).
+         * @example wait=60
+         */
+        readonly "Preference-Applied": string;
         /**
          * @description Seconds to wait before retrying.
          * @example 5
@@ -747,6 +820,15 @@ export interface operations {
                  *     cluster state that passes, or a key in use), 429 and every 5xx are not, so a retry runs anew.
                  */
                 readonly "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description `wait=<seconds>` (RFC 7240): keep working until the change has completed, for at most that
+                 *     long (and at most REGISTRATION_WAIT_MAX_SECONDS): `InvalidClusterState` is retried with
+                 *     back-off and the status is polled; then `200` with the status document and
+                 *     `Preference-Applied`, or, when the time runs out, the usual `202` with `Location`. Other
+                 *     preferences are ignored.
+                 * @example wait=60
+                 */
+                readonly Prefer?: components["parameters"]["Prefer"];
             };
             readonly path?: never;
             readonly cookie?: never;
@@ -757,10 +839,30 @@ export interface operations {
             };
         };
         readonly responses: {
-            /** @description Redshift accepted the registration and is carrying it out. */
+            /**
+             * @description With `Prefer: wait=<seconds>`: the registration completed within the wait; the body is the
+             *     status document, as `GET /namespaces/registrations/status` answers it.
+             */
+            readonly 200: {
+                headers: {
+                    readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                    readonly Location: components["headers"]["Location"];
+                    readonly "Preference-Applied": components["headers"]["Preference-Applied"];
+                    readonly "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RegistrationStatusDocument"];
+                };
+            };
+            /**
+             * @description Redshift accepted the registration and is carrying it out (or a `Prefer: wait` ran out
+             *     first). `Location` is the status resource of this target and consumer.
+             */
             readonly 202: {
                 headers: {
                     readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                    readonly Location: components["headers"]["Location"];
                     readonly "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     readonly [name: string]: unknown;
                 };
@@ -789,6 +891,42 @@ export interface operations {
             readonly default: components["responses"]["Problem"];
         };
     };
+    readonly getRegistrationStatus: {
+        readonly parameters: {
+            readonly query: {
+                readonly ClusterIdentifier?: components["schemas"]["ClusterIdentifier"];
+                readonly NamespaceIdentifier?: components["schemas"]["ServerlessNamespaceIdentifier"];
+                readonly WorkgroupIdentifier?: components["schemas"]["ServerlessWorkgroupIdentifier"];
+                readonly ConsumerIdentifier: components["schemas"]["ConsumerIdentifier"];
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The registration status of the target for the consumer. */
+            readonly 200: {
+                headers: {
+                    readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RegistrationStatusDocument"];
+                };
+            };
+            readonly 400: components["responses"]["BadRequest"];
+            readonly 401: components["responses"]["Unauthorized"];
+            readonly 403: components["responses"]["Forbidden"];
+            readonly 404: components["responses"]["ClusterNotFound"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 502: components["responses"]["UpstreamError"];
+            readonly 503: components["responses"]["UpstreamUnavailable"];
+            readonly 504: components["responses"]["UpstreamTimeout"];
+            readonly default: components["responses"]["Problem"];
+        };
+    };
     readonly deregisterNamespace: {
         readonly parameters: {
             readonly query?: never;
@@ -803,6 +941,15 @@ export interface operations {
                  *     cluster state that passes, or a key in use), 429 and every 5xx are not, so a retry runs anew.
                  */
                 readonly "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description `wait=<seconds>` (RFC 7240): keep working until the change has completed, for at most that
+                 *     long (and at most REGISTRATION_WAIT_MAX_SECONDS): `InvalidClusterState` is retried with
+                 *     back-off and the status is polled; then `200` with the status document and
+                 *     `Preference-Applied`, or, when the time runs out, the usual `202` with `Location`. Other
+                 *     preferences are ignored.
+                 * @example wait=60
+                 */
+                readonly Prefer?: components["parameters"]["Prefer"];
             };
             readonly path?: never;
             readonly cookie?: never;
@@ -813,10 +960,30 @@ export interface operations {
             };
         };
         readonly responses: {
-            /** @description Redshift accepted the deregistration and is carrying it out. */
+            /**
+             * @description With `Prefer: wait=<seconds>`: the deregistration completed within the wait; the body is the
+             *     status document, as `GET /namespaces/registrations/status` answers it.
+             */
+            readonly 200: {
+                headers: {
+                    readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                    readonly Location: components["headers"]["Location"];
+                    readonly "Preference-Applied": components["headers"]["Preference-Applied"];
+                    readonly "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RegistrationStatusDocument"];
+                };
+            };
+            /**
+             * @description Redshift accepted the deregistration and is carrying it out (or a `Prefer: wait` ran out
+             *     first). `Location` is the status resource of this target and consumer.
+             */
             readonly 202: {
                 headers: {
                     readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                    readonly Location: components["headers"]["Location"];
                     readonly "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     readonly [name: string]: unknown;
                 };

@@ -3,6 +3,8 @@ import type { Caller } from './caller';
 import type { NamespaceTarget } from './namespace-target';
 
 export type RegistrationAction = 'register' | 'deregister';
+/** What a rule can allow: changing a registration, or reading its status. */
+export type PolicyAction = RegistrationAction | 'read';
 
 /** The outcome of a policy check; `rule` names the rule that decided, if one did. */
 export type AccessDecision =
@@ -16,7 +18,7 @@ export type AccessDecision =
 export interface AccessPolicy {
   decide(request: {
     caller: Caller;
-    action: RegistrationAction;
+    action: PolicyAction;
     target: NamespaceTarget;
     consumerIdentifier: string;
   }): AccessDecision;
@@ -35,7 +37,7 @@ const ruleSchema = z
     apiKeys: z.array(glob).default([]),
     subjects: z.array(glob).default([]),
     groups: z.array(glob).default([]),
-    actions: z.array(z.enum(['register', 'deregister'])).min(1),
+    actions: z.array(z.enum(['register', 'deregister', 'read'])).min(1),
     clusters: z.array(glob).default([]),
     serverlessNamespaces: z.array(glob).default([]),
     serverlessWorkgroups: z.array(glob).default(['*']),

@@ -1,29 +1,44 @@
 import { UpstreamUnavailableError } from './errors';
-import type { NamespaceRegistry } from './ports';
+import type { NamespaceRegistry, RegistrationStatusReader } from './ports';
 
 /**
- * Lets at most `max` calls reach the registry at once. A call beyond that is refused at once
- * rather than queued: a queue would only hide overload from callers and hold their connections.
+ * At most `max` calls to AWS at once, registrations and status reads together. A call beyond that is
+ * refused at once rather than queued: a queue would only hide overload from callers and hold their
+ * connections. A request waiting between status polls (`Prefer: wait`) holds no place.
  */
-export function withConcurrencyLimit(
-  registry: NamespaceRegistry,
-  max: number,
-): NamespaceRegistry & { inFlight(): number } {
+export interface ConcurrencyLimit {
+  run<T>(call: () => Promise<T>): Promise<T>;
+  inFlight(): number;
+}
+
+export function createConcurrencyLimit(max: number): ConcurrencyLimit {
   let inFlight = 0;
-  const guard = async <T>(call: () => Promise<T>): Promise<T> => {
-    if (inFlight >= max) {
-      throw new UpstreamUnavailableError(`the gateway already has ${max} calls to Redshift in flight`, undefined);
-    }
-    inFlight += 1;
-    try {
-      return await call();
-    } finally {
-      inFlight -= 1;
-    }
-  };
   return {
-    register: (command) => guard(() => registry.register(command)),
-    deregister: (command) => guard(() => registry.deregister(command)),
+    async run(call) {
+      if (inFlight >= max) {
+        throw new UpstreamUnavailableError(`the gateway already has ${max} calls to AWS in flight`, undefined);
+      }
+      inFlight += 1;
+      try {
+        return await call();
+      } finally {
+        inFlight -= 1;
+      }
+    },
     inFlight: () => inFlight,
   };
+}
+
+export function withConcurrencyLimit(registry: NamespaceRegistry, limit: ConcurrencyLimit): NamespaceRegistry {
+  return {
+    register: (command) => limit.run(() => registry.register(command)),
+    deregister: (command) => limit.run(() => registry.deregister(command)),
+  };
+}
+
+export function readerWithConcurrencyLimit(
+  reader: RegistrationStatusReader,
+  limit: ConcurrencyLimit,
+): RegistrationStatusReader {
+  return { read: (command) => limit.run(() => reader.read(command)) };
 }

@@ -1,4 +1,4 @@
-import type { RegistrationStatus } from '../contract';
+import type { RegistrationStatus, RegistrationStatusDocument } from '../contract';
 import type { NamespaceTarget } from './namespace-target';
 
 export interface NamespaceRegistrationCommand {
@@ -14,4 +14,12 @@ export interface NamespaceRegistrationCommand {
 export interface NamespaceRegistry {
   register(command: NamespaceRegistrationCommand): Promise<RegistrationStatus>;
   deregister(command: NamespaceRegistrationCommand): Promise<RegistrationStatus>;
+}
+
+/**
+ * Where the registration status is read: Redshift's producer datashares, in production. Throws
+ * UpstreamError subclasses as NamespaceRegistry does (ClusterNotFoundError, InvalidNamespaceError, ...).
+ */
+export interface RegistrationStatusReader {
+  read(command: NamespaceRegistrationCommand): Promise<RegistrationStatusDocument>;
 }

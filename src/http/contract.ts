@@ -20,8 +20,8 @@ export interface Contract {
   readonly document: Readonly<Record<string, unknown>>;
   /** The schema of the JSON body of `method path`, with `$ref`s followed. */
   requestBodySchema(method: string, path: string): SchemaObject | undefined;
-  /** The schema of header `name` of `method path`, with `$ref`s followed. */
-  headerSchema(method: string, path: string, name: string): SchemaObject | undefined;
+  /** The schema of the header or query parameter `name` of `method path`, with `$ref`s followed. */
+  parameterSchema(method: string, path: string, location: 'header' | 'query', name: string): SchemaObject | undefined;
   /** The schema that applies at `pointer` (RFC 6901 segments) inside `root`, with `$ref`s followed. */
   schemaAt(root: SchemaObject, segments: readonly string[]): SchemaObject | undefined;
   /** The paths whose operations take a JSON body: the only ones whose bodies are read. */
@@ -65,13 +65,15 @@ export function loadContract(path: string = CONTRACT_PATH): Contract {
         { requestBody?: { content?: Record<string, { schema?: SchemaObject }> } } | undefined;
       return resolve(operation?.requestBody?.content?.['application/json']?.schema);
     },
-    headerSchema(method, path, name) {
+    parameterSchema(method, path, location, name) {
       const parameters = atPointer(document, `#/paths/${escape(path)}/${method.toLowerCase()}/parameters`);
       if (!Array.isArray(parameters)) return undefined;
       for (const entry of parameters as SchemaObject[]) {
         const parameter = (entry.$ref ? atPointer(document, entry.$ref) : entry) as
           { in?: string; name?: string; schema?: SchemaObject } | undefined;
-        if (parameter?.in === 'header' && parameter.name?.toLowerCase() === name.toLowerCase()) {
+        const sameName =
+          location === 'header' ? parameter?.name?.toLowerCase() === name.toLowerCase() : parameter?.name === name;
+        if (parameter?.in === location && sameName) {
           return resolve(parameter.schema);
         }
       }

@@ -62,6 +62,9 @@ export class UnsupportedMediaTypeError extends HttpEdgeError {
   }
 }
 
+/** As many requests as the gateway lets wait (`Prefer: wait`) are waiting already. */
+export class TooManyWaitingError extends HttpEdgeError {}
+
 /** The gateway is shutting down and could not finish this request in time. */
 export class ShuttingDownError extends HttpEdgeError {}
 

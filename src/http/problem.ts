@@ -21,6 +21,7 @@ import {
   RequestValidationError,
   RouteNotFoundError,
   ShuttingDownError,
+  TooManyWaitingError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from './errors';
@@ -80,6 +81,7 @@ const table = new Map<abstract new (...args: never[]) => Error, ProblemSpec>([
   [UpstreamUnavailableError, UNAVAILABLE],
   [IdempotencyStoreUnavailableError, UNAVAILABLE],
   [ShuttingDownError, UNAVAILABLE],
+  [TooManyWaitingError, UNAVAILABLE],
   [AuthUnavailableError, UNAVAILABLE],
   [UpstreamTimeoutError, { status: 504, slug: 'upstream-timeout', title: 'Upstream timeout' }],
 ]);

@@ -1,11 +1,19 @@
 import { Router } from 'express';
-import type { ChangeRegistrationDeps } from '../domain/change-registration';
-import { authorizeChangeHandler, changeRegistrationHandler } from './handlers/change-registration';
+import {
+  authorizeChangeHandler,
+  changeRegistrationHandler,
+  type ChangeRegistrationHandlerDeps,
+} from './handlers/change-registration';
+import { registrationStatusHandler } from './handlers/registration-status';
 import { idempotency } from './idempotency/middleware';
 import type { IdempotencyStore } from './idempotency/store';
+import { STATUS_PATH } from './status-location';
 
-/** One line per operation of openapi/gateway.yaml under /namespaces: policy, then Idempotency-Key, then the change. */
-export function createRoutes(deps: ChangeRegistrationDeps & { idempotencyStore: IdempotencyStore }): Router {
+/**
+ * One line per operation of openapi/gateway.yaml under /namespaces. The changes: policy, then
+ * Idempotency-Key, then the change.
+ */
+export function createRoutes(deps: ChangeRegistrationHandlerDeps & { idempotencyStore: IdempotencyStore }): Router {
   const router = Router();
   const keyed = idempotency(deps.idempotencyStore);
   router.post(
@@ -20,5 +28,6 @@ export function createRoutes(deps: ChangeRegistrationDeps & { idempotencyStore: 
     keyed,
     changeRegistrationHandler(deps, 'deregister'),
   );
+  router.get(STATUS_PATH, registrationStatusHandler(deps));
   return router;
 }

@@ -100,9 +100,13 @@ interface Context {
 
 /** One validator error as a JSON pointer into the body and a sentence a person understands. */
 function toFieldError(item: ValidatorErrorItem, context: Context): FieldError | undefined {
-  if (item.path.startsWith('/headers/')) {
-    const schema = context.contract.headerSchema(context.method, context.path, item.path.slice('/headers/'.length));
-    return { pointer: item.path, detail: schema?.['x-pattern-message'] ?? item.message };
+  const parameter = /^\/(headers|query)\/(.+)$/.exec(item.path);
+  if (parameter) {
+    const location = parameter[1] === 'headers' ? 'header' : 'query';
+    const schema = context.contract.parameterSchema(context.method, context.path, location, parameter[2]!);
+    // A query parameter can fail for other reasons than its pattern (unknown, reserved characters).
+    const aboutPattern = location === 'header' || item.errorCode?.startsWith('pattern') === true;
+    return { pointer: item.path, detail: (aboutPattern && schema?.['x-pattern-message']) || item.message };
   }
   if (!item.path.startsWith('/body')) return { pointer: item.path, detail: item.message };
   const pointer = item.path.slice('/body'.length);

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,10 +32,12 @@ export interface Faults {
    * the empty string leaves `Status` out of the answer.
    */
   answerStatus: string | null;
+  /** A registration or deregistration shows in the producer's datashares only this long after the call. */
+  registrationDelayMs: number;
 }
 
 export interface ErrorRule {
-  service: 'redshift' | 'sts';
+  service: 'redshift' | 'redshift-serverless' | 'sts';
   action?: string;
   code: string;
   status: number;
@@ -52,11 +54,12 @@ export const NO_FAULTS: Readonly<Faults> = Object.freeze({
   credentialLifetimeSeconds: null,
   errors: [],
   answerStatus: null,
+  registrationDelayMs: 0,
 });
 
 const errorRuleSchema = z
   .object({
-    service: z.enum(['redshift', 'sts']),
+    service: z.enum(['redshift', 'redshift-serverless', 'sts']),
     action: z.string().min(1).optional(),
     code: z.string().regex(/^[A-Za-z.]{1,100}$/),
     status: z.number().int().min(400).max(599),
@@ -75,14 +78,26 @@ export const faultsSchema = z
     credentialLifetimeSeconds: z.number().int().min(1).nullable(),
     errors: z.array(errorRuleSchema),
     answerStatus: z.string().max(100).nullable(),
+    registrationDelayMs: z.number().int().min(0).max(3_600_000),
   })
   .partial()
   .strict();
 
+/**
+ * The faults `npm run emulator` and `npm run local` start with: EMULATOR_FAULTS (JSON), and
+ * EMULATOR_REGISTRATION_DELAY_MS (default 2000), how long a registration takes to show in the status.
+ */
+export function faultsFromEnvironment(env: Readonly<Record<string, string | undefined>>): Partial<Faults> {
+  return faultsSchema.parse({
+    registrationDelayMs: Number(env.EMULATOR_REGISTRATION_DELAY_MS ?? 2000),
+    ...(JSON.parse(env.EMULATOR_FAULTS ?? '{}') as object),
+  });
+}
+
 /** One call as the emulator saw and answered it. */
 export interface RecordedCall {
   at: string;
-  service: 'sts' | 'redshift' | 'unknown';
+  service: 'sts' | 'redshift' | 'redshift-serverless' | 'unknown';
   action: string;
   /** The access key id the call was signed with, if any. */
   accessKeyId: string | undefined;
@@ -104,7 +119,15 @@ interface IssuedCredentials {
 }
 
 const STS_ACTIONS = new Set(['AssumeRole', 'GetCallerIdentity']);
-const REDSHIFT_ACTIONS = new Set(['RegisterNamespace', 'DeregisterNamespace']);
+const REDSHIFT_ACTIONS = new Set([
+  'RegisterNamespace',
+  'DeregisterNamespace',
+  'DescribeClusters',
+  'DescribeDataSharesForProducer',
+]);
+const SERVERLESS_ACTIONS = new Set(['GetNamespace', 'ListNamespaces']);
+// Redshift Serverless speaks AWS JSON 1.1: the action is in this header, the input is a JSON body.
+const SERVERLESS_TARGET_PREFIX = 'RedshiftServerless.';
 const MAX_BODY_BYTES = 64 * 1024;
 
 export interface Emulator {
@@ -149,7 +172,9 @@ export async function startEmulator({
   const issued = new Map<string, IssuedCredentials>();
   const base = new Map(seed.baseCredentials.map((c) => [c.accessKeyId, c]));
   const clusters = new Map(seed.clusters.map((c) => [c.identifier, c]));
-  const registrations = new Set<string>();
+  // Per target and consumer: the registration as last asked, and as it was before, until the
+  // registration delay has passed (what DescribeDataSharesForProducer shows).
+  const registrations = new Map<string, { registered: boolean; before: boolean; changedAt: number }>();
 
   const secretFor = (accessKeyId: string) =>
     base.get(accessKeyId)?.secretAccessKey ?? issued.get(accessKeyId)?.secretAccessKey;
@@ -163,9 +188,22 @@ export async function startEmulator({
   });
 
   async function serveAws(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
-    const params = Object.fromEntries(new URLSearchParams(body));
-    const action = params.Action ?? '';
-    const service = STS_ACTIONS.has(action) ? 'sts' : REDSHIFT_ACTIONS.has(action) ? 'redshift' : 'unknown';
+    const target = req.headers['x-amz-target'];
+    const json = typeof target === 'string' && target.startsWith(SERVERLESS_TARGET_PREFIX);
+    const jsonInput = json ? ((safeJson(body) as Record<string, unknown> | undefined) ?? {}) : {};
+    const params: Record<string, string> = json
+      ? Object.fromEntries(Object.entries(jsonInput).map(([key, value]) => [key, String(value)]))
+      : Object.fromEntries(new URLSearchParams(body));
+    const action = json ? target.slice(SERVERLESS_TARGET_PREFIX.length) : (params.Action ?? '');
+    const service = json
+      ? SERVERLESS_ACTIONS.has(action)
+        ? 'redshift-serverless'
+        : 'unknown'
+      : STS_ACTIONS.has(action)
+        ? 'sts'
+        : REDSHIFT_ACTIONS.has(action)
+          ? 'redshift'
+          : 'unknown';
     const namespace = service === 'sts' ? STS_NS : REDSHIFT_NS;
     const requestId = randomUUID();
     const record: RecordedCall = {
@@ -182,9 +220,21 @@ export async function startEmulator({
     const fail = (fault: WireFault) => {
       record.status = fault.status;
       record.code = fault.code;
+      if (json) {
+        res
+          .writeHead(fault.status, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': requestId })
+          .end(JSON.stringify({ __type: fault.code, message: fault.message }));
+        return;
+      }
       res
         .writeHead(fault.status, { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId })
         .end(errorDocument(namespace, fault, requestId));
+    };
+    const succeedJson = (result: unknown) => {
+      record.status = 200;
+      res
+        .writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': requestId })
+        .end(JSON.stringify(result));
     };
     const succeed = (result: Record<string, string>, resultXml: string) => {
       record.status = 200;
@@ -240,13 +290,38 @@ export async function startEmulator({
       return assumeRole(params, temporary !== undefined, caller, fail, succeed);
     }
 
-    // Redshift: only the assumed role may call it; base credentials are refused as IAM would.
+    // Redshift and Redshift Serverless: only the assumed role may call them; base credentials are
+    // refused as IAM would.
     if (!temporary) {
       return fail({
         code: 'AccessDenied',
         status: 403,
-        message: `User: ${caller} is not authorized to perform: redshift:${action}`,
+        message: `User: ${caller} is not authorized to perform: ${service}:${action}`,
       });
+    }
+    const region = check.signedBy.region;
+    if (service === 'redshift-serverless') {
+      const outcome = serverlessAction(action, jsonInput, region);
+      return 'fault' in outcome ? fail(outcome.fault) : succeedJson(outcome.result);
+    }
+    if (action === 'DescribeClusters') {
+      const cluster = clusters.get(params.ClusterIdentifier ?? '');
+      if (!cluster) {
+        return fail({
+          code: 'ClusterNotFound',
+          status: 404,
+          message: `Cluster ${params.ClusterIdentifier} not found.`,
+        });
+      }
+      const arn = producerArn(`cluster:${cluster.identifier}`, region);
+      return succeed(
+        { ClusterNamespaceArn: arn },
+        `<Clusters><Cluster><ClusterIdentifier>${escapeXml(cluster.identifier)}</ClusterIdentifier>` +
+          `<ClusterStatus>${escapeXml(cluster.status)}</ClusterStatus><ClusterNamespaceArn>${escapeXml(arn)}</ClusterNamespaceArn></Cluster></Clusters>`,
+      );
+    }
+    if (action === 'DescribeDataSharesForProducer') {
+      return succeed({}, dataSharesXml(params.ProducerArn ?? '', region));
     }
     if (faults.dropNext > 0) {
       faults.dropNext -= 1;
@@ -267,12 +342,82 @@ export async function startEmulator({
     }
     const outcome = namespaceAction(action, params);
     if ('fault' in outcome) return fail(outcome.fault);
+    const changed = registrations.get(outcome.key);
+    registrations.set(outcome.key, {
+      registered: action === 'RegisterNamespace',
+      before: changed ? effective(changed) : false,
+      changedAt: Date.now(),
+    });
     const status = faults.answerStatus ?? outcome.status;
     return status === '' ? succeed({}, '') : succeed({ Status: status }, `<Status>${escapeXml(status)}</Status>`);
   }
 
+  function effective(entry: { registered: boolean; before: boolean; changedAt: number }): boolean {
+    return Date.now() - entry.changedAt >= faults.registrationDelayMs ? entry.registered : entry.before;
+  }
+
+  /** A producer namespace's ARN: a cluster's (`cluster:<id>`) or a serverless namespace's (`namespace:<id>`). */
+  function producerArn(target: string, region: string): string {
+    const [kind, id = ''] = target.split(/:(.*)/);
+    if (kind === 'namespace') return `arn:aws:redshift-serverless:${region}:${seed.accountId}:namespace/${id}`;
+    const hex = createHash('sha256').update(id).digest('hex');
+    const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+    return `arn:aws:redshift:${region}:${seed.accountId}:namespace:${uuid}`;
+  }
+
+  /** The producer's INTERNAL datashare, which RegisterNamespace creates, with its consumers: none when nobody is registered. */
+  function dataSharesXml(arn: string, region: string): string {
+    const consumers: string[] = [];
+    for (const [key, entry] of registrations) {
+      const [target = '', consumer = ''] = key.split('|');
+      if (producerArn(target, region) === arn && effective(entry)) consumers.push(consumer);
+    }
+    if (consumers.length === 0) return '<DataShares/>';
+    const associations = consumers
+      .map(
+        (consumer) =>
+          `<member><ConsumerIdentifier>${escapeXml(consumer)}</ConsumerIdentifier><Status>ACTIVE</Status></member>`,
+      )
+      .join('');
+    return (
+      `<DataShares><member><DataShareArn>${escapeXml(`${arn.replace(/:namespace[:/]/, ':datashare:')}/internal`)}</DataShareArn>` +
+      `<ProducerArn>${escapeXml(arn)}</ProducerArn><DataShareType>INTERNAL</DataShareType>` +
+      `<DataShareAssociations>${associations}</DataShareAssociations></member></DataShares>`
+    );
+  }
+
+  /** Redshift Serverless GetNamespace (by name) and ListNamespaces (one namespace a page, to exercise paging). */
+  function serverlessAction(
+    action: string,
+    input: Record<string, unknown>,
+    region: string,
+  ): { result: unknown } | { fault: WireFault } {
+    const describe = (found: Seed['serverlessNamespaces'][number]) => ({
+      namespaceName: found.name,
+      namespaceId: found.id,
+      namespaceArn: producerArn(`namespace:${found.id}`, region),
+      status: 'AVAILABLE',
+    });
+    if (action === 'GetNamespace') {
+      const found = seed.serverlessNamespaces.find((n) => n.name === input.namespaceName);
+      return found
+        ? { result: { namespace: describe(found) } }
+        : {
+            fault: {
+              code: 'ResourceNotFoundException',
+              status: 404,
+              message: `Namespace ${String(input.namespaceName)} not found.`,
+            },
+          };
+    }
+    const index = Number(input.nextToken ?? 0);
+    const page = seed.serverlessNamespaces.slice(index, index + 1).map(describe);
+    const more = index + 1 < seed.serverlessNamespaces.length;
+    return { result: { namespaces: page, ...(more ? { nextToken: String(index + 1) } : {}) } };
+  }
+
   /** The first error rule for this call, consuming one of its `times`. */
-  function takeErrorRule(service: 'sts' | 'redshift', action: string): WireFault | undefined {
+  function takeErrorRule(service: 'sts' | 'redshift' | 'redshift-serverless', action: string): WireFault | undefined {
     const index = faults.errors.findIndex(
       (rule) => rule.service === service && (rule.action === undefined || rule.action === action),
     );
@@ -345,7 +490,10 @@ export async function startEmulator({
   }
 
   /** RegisterNamespace and DeregisterNamespace, with the faults AWS gives for each bad target. */
-  function namespaceAction(action: string, params: Record<string, string>): { status: string } | { fault: WireFault } {
+  function namespaceAction(
+    action: string,
+    params: Record<string, string>,
+  ): { status: string; key: string } | { fault: WireFault } {
     const cluster = params['NamespaceIdentifier.ProvisionedIdentifier.ClusterIdentifier'];
     const namespace = params['NamespaceIdentifier.ServerlessIdentifier.NamespaceIdentifier'];
     const workgroup = params['NamespaceIdentifier.ServerlessIdentifier.WorkgroupIdentifier'];
@@ -396,12 +544,7 @@ export async function startEmulator({
       target = `namespace:${found.id}`;
     }
     const key = `${target}|${consumer}`;
-    if (action === 'RegisterNamespace') {
-      registrations.add(key);
-      return { status: 'Registering' };
-    }
-    registrations.delete(key);
-    return { status: 'Deregistering' };
+    return { status: action === 'RegisterNamespace' ? 'Registering' : 'Deregistering', key };
   }
 
   function control(req: IncomingMessage, res: ServerResponse, body: string): void {

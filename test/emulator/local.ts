@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { PinoPretty } from 'pino-pretty';
-import { faultsSchema, startEmulator } from './emulator';
+import { faultsFromEnvironment, startEmulator } from './emulator';
 import { loadSeed } from './seed';
 
 export const LOCAL_API_KEY = 'local-dev-key';
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const gatewayPort = Number(process.env.PORT ?? 8080);
   const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4599);
   const seed = loadSeed(process.env.EMULATOR_SEED);
-  const faults = faultsSchema.parse(JSON.parse(process.env.EMULATOR_FAULTS ?? '{}'));
+  const faults = faultsFromEnvironment(process.env);
   const emulator = await startEmulator({ seed, port: emulatorPort, faults });
   const [base] = seed.baseCredentials;
   const [role] = seed.roles;
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       AWS_SECRET_ACCESS_KEY: base?.secretAccessKey,
       AWS_ENDPOINT_URL_REDSHIFT: emulator.url,
       AWS_ENDPOINT_URL_STS: emulator.url,
+      AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: emulator.url,
       REDSHIFT_ROLE_ARN: role?.arn,
       API_KEYS: `local-developer:${createHash('sha256').update(LOCAL_API_KEY).digest('hex')}`,
       AUTHZ_POLICY_FILE: process.env.AUTHZ_POLICY_FILE ?? `${__dirname}/local-policy.yaml`,
@@ -85,6 +86,13 @@ async function main(): Promise<void> {
       'Register a cluster of the seed:',
       `  curl -i ${url}/namespaces/registrations -H 'Authorization: Bearer ${LOCAL_API_KEY}' \\`,
       `    -H 'Content-Type: application/json' -d '${body}'`,
+      '',
+      'The same, waiting until it shows (200 with the status document):',
+      `  curl -i ${url}/namespaces/registrations -H 'Prefer: wait=30' -H 'Authorization: Bearer ${LOCAL_API_KEY}' \\`,
+      `    -H 'Content-Type: application/json' -d '${body}'`,
+      '',
+      'Its status (the Location of the 202):',
+      `  curl -s '${url}/namespaces/registrations/status?ClusterIdentifier=${seed.clusters[0]?.identifier}&ConsumerIdentifier=DataCatalog/${seed.accountId}' -H 'Authorization: Bearer ${LOCAL_API_KEY}'`,
       '',
       'Ctrl-C stops both.',
       '',

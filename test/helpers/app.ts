@@ -1,11 +1,18 @@
 import { RedshiftClient } from '@aws-sdk/client-redshift';
+import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
 import type { AssumedRole } from '../../src/aws/assumed-role-credentials';
 import { createSdkNamespaceRegistry } from '../../src/aws/sdk-namespace-registry';
+import { createSdkRegistrationStatusReader } from '../../src/aws/sdk-registration-status';
 import type { Config } from '../../src/config';
 import type { AuditEvent } from '../../src/domain/audit';
-import { withConcurrencyLimit } from '../../src/domain/concurrency-limit';
+import {
+  createConcurrencyLimit,
+  readerWithConcurrencyLimit,
+  withConcurrencyLimit,
+} from '../../src/domain/concurrency-limit';
+import { createWaitingRoom, type WaitingRoom } from '../../src/http/waiting-room';
 import { loadContract, type Contract } from '../../src/http/contract';
 import { createMemoryIdempotencyStore } from '../../src/http/idempotency/memory-store';
 import type { IdempotencyStore } from '../../src/http/idempotency/store';
@@ -22,6 +29,7 @@ export interface TestApp {
   logs: LogCapture;
   client: RedshiftClient;
   audit: AuditEvent[];
+  waitingRoom: WaitingRoom;
 }
 
 /**
@@ -41,11 +49,17 @@ export function buildTestApp({
     generation: () => 0,
     discard: () => false,
   },
+  serverless = new RedshiftServerlessClient({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret-test' },
+    maxAttempts: 1,
+  }),
   timeoutMs = config.aws.timeoutMs,
   idempotencyStore = createMemoryIdempotencyStore({ ttlMs: 60_000, claimTtlMs: 60_000, maxEntries: 1000 }),
 }: {
   config?: Config;
   client?: RedshiftClient;
+  serverless?: RedshiftServerlessClient;
   role?: Pick<AssumedRole, 'credentials' | 'generation' | 'discard'>;
   timeoutMs?: number;
   idempotencyStore?: IdempotencyStore;
@@ -53,14 +67,18 @@ export function buildTestApp({
   const logs = new LogCapture();
   const logger = createLogger('info', logs);
   const audit: AuditEvent[] = [];
+  const limit = createConcurrencyLimit(config.limits.maxConcurrentUpstream);
+  const waitingRoom = createWaitingRoom(config.waiting);
   const app = createApp({
     config,
     logger,
     contract,
-    namespaceRegistry: withConcurrencyLimit(
-      createSdkNamespaceRegistry({ client, role, timeoutMs, logger }),
-      config.limits.maxConcurrentUpstream,
+    namespaceRegistry: withConcurrencyLimit(createSdkNamespaceRegistry({ client, role, timeoutMs, logger }), limit),
+    statusReader: readerWithConcurrencyLimit(
+      createSdkRegistrationStatusReader({ redshift: client, serverless, timeoutMs }),
+      limit,
     ),
+    waitingRoom,
     auditLog: { record: (event) => audit.push(event) },
     idempotencyStore,
     metrics: createMetrics(),
@@ -69,5 +87,5 @@ export function buildTestApp({
     isDraining: () => false,
     validateResponses: true,
   });
-  return { app, logs, client, audit };
+  return { app, logs, client, audit, waitingRoom };
 }

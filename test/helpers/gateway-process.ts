@@ -41,6 +41,7 @@ export async function startGatewayProcess(
         REDSHIFT_ROLE_ARN: seed.roles[0]?.arn,
         AWS_ENDPOINT_URL_REDSHIFT: emulator.url,
         AWS_ENDPOINT_URL_STS: emulator.url,
+        AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: emulator.url,
         AWS_ACCESS_KEY_ID: base?.accessKeyId,
         AWS_SECRET_ACCESS_KEY: base?.secretAccessKey,
       }

@@ -49,6 +49,7 @@ export async function startLocalStack(
         REDSHIFT_ROLE_ARN: seed.roles[0]?.arn,
         AWS_ENDPOINT_URL_REDSHIFT: emulator.url,
         AWS_ENDPOINT_URL_STS: emulator.url,
+        AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: emulator.url,
         // These tests load the upstream path on purpose; the rate limit has tests of its own.
         RATE_LIMIT_PER_MINUTE: '100000',
         AUDIT_LOG_FILE: auditFile,

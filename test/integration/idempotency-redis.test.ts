@@ -43,6 +43,7 @@ describeWithRedis('Idempotency-Key on Redis', () => {
         REDSHIFT_ROLE_ARN: seed.roles[0]?.arn,
         AWS_ENDPOINT_URL_REDSHIFT: emulator.url,
         AWS_ENDPOINT_URL_STS: emulator.url,
+        AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: emulator.url,
         REDIS_URL: redis.url,
         RATE_LIMIT_PER_MINUTE: '10000',
       }),

@@ -15,7 +15,10 @@ export const ENVIRONMENT_PATH = `${ROOT}/openapi/postman/local.postman_environme
 interface Scenario {
   name: string;
   path: string;
-  body: unknown;
+  /** A POST's body; a scenario without one is a GET. */
+  body?: unknown;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
   noAuth?: boolean;
   tests: string[];
 }
@@ -67,6 +70,28 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'Register and wait until it shows (Prefer: wait=30): 200 Registered',
+    path: 'namespaces/registrations',
+    body: provisioned('analytics-dev'),
+    headers: { Prefer: 'wait=30' },
+    tests: [
+      `pm.test('status is 200', () => pm.response.to.have.status(200));`,
+      `pm.test('the wait was applied', () => pm.expect(pm.response.headers.get('Preference-Applied')).to.eql('wait=30'));`,
+      `pm.test('it is registered', () => pm.expect(pm.response.json().Status).to.eql('Registered'));`,
+      `pm.test('names the status resource', () => pm.expect(pm.response.headers.get('Location')).to.include('/namespaces/registrations/status?'));`,
+    ],
+  },
+  {
+    name: 'Status of that cluster: 200 Registered',
+    path: 'namespaces/registrations/status',
+    query: { ClusterIdentifier: 'analytics-dev', ConsumerIdentifier: 'DataCatalog/111122223333' },
+    tests: [
+      `pm.test('status is 200', () => pm.response.to.have.status(200));`,
+      `pm.test('it is registered', () => pm.expect(pm.response.json().Status).to.eql('Registered'));`,
+      `pm.test('names the internal datashare', () => pm.expect(pm.response.json().DataShareArn).to.include(':datashare:'));`,
+    ],
+  },
+  {
     name: 'Both union members: 400 validation-failed',
     path: 'namespaces/registrations',
     body: {
@@ -112,13 +137,20 @@ const scenarios: Scenario[] = [
 ];
 
 function toItem(scenario: Scenario) {
+  const query = Object.entries(scenario.query ?? {}).map(([key, value]) => ({ key, value }));
+  const raw = `{{baseUrl}}/${scenario.path}${query.length ? `?${query.map(({ key, value }) => `${key}=${value}`).join('&')}` : ''}`;
+  const headers = Object.entries(scenario.headers ?? {}).map(([key, value]) => ({ key, value }));
   return {
     name: scenario.name,
     request: {
-      method: 'POST',
-      url: { raw: `{{baseUrl}}/${scenario.path}`, host: ['{{baseUrl}}'], path: scenario.path.split('/') },
-      header: [{ key: 'Content-Type', value: 'application/json' }],
-      body: { mode: 'raw', raw: JSON.stringify(scenario.body, null, 2), options: { raw: { language: 'json' } } },
+      method: scenario.body === undefined ? 'GET' : 'POST',
+      url: { raw, host: ['{{baseUrl}}'], path: scenario.path.split('/'), ...(query.length ? { query } : {}) },
+      header: scenario.body === undefined ? headers : [{ key: 'Content-Type', value: 'application/json' }, ...headers],
+      ...(scenario.body === undefined
+        ? {}
+        : {
+            body: { mode: 'raw', raw: JSON.stringify(scenario.body, null, 2), options: { raw: { language: 'json' } } },
+          }),
       ...(scenario.noAuth ? { auth: { type: 'noauth' } } : {}),
     },
     event: [{ listen: 'test', script: { type: 'text/javascript', exec: scenario.tests } }],
@@ -128,8 +160,27 @@ function toItem(scenario: Scenario) {
 interface ConvertedItem {
   name: string;
   item?: ConvertedItem[];
-  request?: { method: string; url: { path: string[] } };
+  request?: { method: string; url: { path: string[]; query?: QueryParameter[] } };
   event?: unknown[];
+}
+
+interface QueryParameter {
+  key: string;
+  value: string;
+  disabled?: boolean;
+}
+
+/**
+ * The status resource takes a cluster or a serverless namespace, not both: the converter lists every
+ * parameter, so the serverless ones come disabled, ready to switch on instead of ClusterIdentifier.
+ */
+function oneTargetKind(query: QueryParameter[] | undefined): QueryParameter[] | undefined {
+  if (!query?.some((parameter) => parameter.key === 'ClusterIdentifier')) return query;
+  return query.map((parameter) =>
+    ['NamespaceIdentifier', 'WorkgroupIdentifier'].includes(parameter.key)
+      ? { ...parameter, disabled: true }
+      : parameter,
+  );
 }
 
 type Operations = Record<string, Record<string, { responses?: Record<string, { content?: Record<string, unknown> }> }>>;
@@ -155,7 +206,11 @@ function withContractTests(items: ConvertedItem[], paths: Operations): Converted
             `pm.test('answer is ${contentType}', () => pm.expect(pm.response.headers.get('Content-Type')).to.include('${contentType}'));`,
           ]),
     ];
-    return { ...item, event: [{ listen: 'test', script: { type: 'text/javascript', exec: tests } }] };
+    return {
+      ...item,
+      request: { ...item.request, url: { ...item.request.url, query: oneTargetKind(item.request.url.query) } },
+      event: [{ listen: 'test', script: { type: 'text/javascript', exec: tests } }],
+    };
   });
 }
 

@@ -1,21 +1,60 @@
 import type { RequestHandler, Response } from 'express';
-import type { NamespaceRegistrationRequest, RegistrationStatusResponse } from '../../contract';
+import type {
+  NamespaceRegistrationRequest,
+  RegistrationStatusDocument,
+  RegistrationStatusResponse,
+} from '../../contract';
 import type { RegistrationAction } from '../../domain/access-policy';
 import type { Caller } from '../../domain/caller';
 import { authorizeChange, changeRegistration, type ChangeRegistrationDeps } from '../../domain/change-registration';
+import { toNamespaceTarget } from '../../domain/namespace-target';
+import { mayReadStatus, type RegistrationStatusDeps } from '../../domain/registration-status';
+import { changeRegistrationAndWait } from '../../domain/wait-for-registration';
 import '../locals';
+import { preferredWaitSeconds } from '../prefer';
+import { statusLocation } from '../status-location';
+import type { WaitingRoom } from '../waiting-room';
+
+export type ChangeRegistrationHandlerDeps = ChangeRegistrationDeps &
+  RegistrationStatusDeps & {
+    readonly waitingRoom: WaitingRoom;
+  };
 
 /**
  * POST /namespaces/registrations and /namespaces/deregistrations: the caller is authenticated and
- * the body has passed the contract.
+ * the body has passed the contract. `202` with `Location` (the status resource); with
+ * `Prefer: wait=<seconds>` and the policy's `read`, the gateway keeps working until the change has
+ * taken effect, then `200` with the status document and `Preference-Applied`, or the usual `202` when
+ * the time runs out (or the gateway shuts down meanwhile).
  */
 export function changeRegistrationHandler(
-  deps: ChangeRegistrationDeps,
+  deps: ChangeRegistrationHandlerDeps,
   action: RegistrationAction,
-): RequestHandler<Record<string, never>, RegistrationStatusResponse, NamespaceRegistrationRequest> {
+): RequestHandler<
+  Record<string, never>,
+  RegistrationStatusResponse | RegistrationStatusDocument,
+  NamespaceRegistrationRequest
+> {
   return async (req, res) => {
-    const status = await changeRegistration(deps, contextOf(res), action, req.body);
-    res.status(202).json({ Status: status });
+    const context = contextOf(res);
+    const target = toNamespaceTarget(req.body.NamespaceIdentifier);
+    const [consumerIdentifier] = req.body.ConsumerIdentifiers;
+    res.set('Location', statusLocation(target, consumerIdentifier));
+    const waitSeconds = Math.min(preferredWaitSeconds(req.get('prefer')) ?? 0, deps.waitingRoom.maxWaitSeconds);
+    // A preference the caller may not have served (no `read`) is ignored, as RFC 7240 lets a server do.
+    if (waitSeconds === 0 || !mayReadStatus(deps, context.caller, target, consumerIdentifier)) {
+      const status = await changeRegistration(deps, context, action, req.body);
+      res.status(202).json({ Status: status });
+      return;
+    }
+    const outcome = await deps.waitingRoom.wait(action, (signal) =>
+      changeRegistrationAndWait(deps, context, action, req.body, { waitMs: waitSeconds * 1000, signal }),
+    );
+    if (outcome.completed) {
+      res.set('Preference-Applied', `wait=${waitSeconds}`).status(200).json(outcome.document);
+    } else {
+      res.status(202).json({ Status: outcome.status });
+    }
   };
 }
 

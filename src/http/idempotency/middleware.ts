@@ -44,6 +44,7 @@ export function idempotency(store: IdempotencyStore): RequestHandler {
         );
       }
       res
+        .set(claim.answer.headers ?? {})
         .set('Idempotent-Replayed', 'true')
         .status(claim.answer.status)
         .type(claim.answer.contentType)
@@ -61,6 +62,9 @@ export function idempotency(store: IdempotencyStore): RequestHandler {
     next();
   };
 }
+
+// The answer's own headers that a replay sends again (X-Request-Id is the replaying request's own).
+const REPLAYED_HEADERS = ['Location', 'Preference-Applied'];
 
 const FINAL_CLIENT_ERRORS: ReadonlySet<number> = new Set([400, 404, 422]);
 
@@ -101,6 +105,12 @@ function captureAnswer(res: Response, settle: (answer: StoredAnswer | undefined)
         status: res.statusCode,
         contentType: String(res.get('Content-Type') ?? 'application/json'),
         body: JSON.stringify(value),
+        headers: Object.fromEntries(
+          REPLAYED_HEADERS.flatMap((name) => {
+            const header = res.get(name);
+            return header === undefined ? [] : [[name, header]];
+          }),
+        ),
       });
     }
     return sent;

@@ -3,6 +3,8 @@ export interface StoredAnswer {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  /** The answer's Location and Preference-Applied, when it had them. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type ClaimResult =

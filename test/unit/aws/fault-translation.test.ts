@@ -1,4 +1,5 @@
 import { errorTypeRegistries as redshiftErrors } from '@aws-sdk/client-redshift';
+import { ResourceNotFoundException } from '@aws-sdk/client-redshift-serverless';
 import { errorTypeRegistries as stsErrors } from '@aws-sdk/client-sts';
 import { RoleAssumptionError } from '../../../src/aws/assumed-role-credentials';
 import { classifyFault, cleanMessage, translateFault, type FaultClass } from '../../../src/aws/fault-translation';
@@ -182,6 +183,18 @@ describe('translateFault', () => {
     for (const modelled of redshiftModel) {
       expect(translateFault(modelled.create('x'), { deadlineExceeded: false, subject })).toBeInstanceOf(AppError);
     }
+  });
+});
+
+describe('classifyFault over Redshift Serverless, read for the status', () => {
+  it('an unknown namespace (ResourceNotFoundException) is invalid-namespace, as RegisterNamespace answers it', () => {
+    const error = new ResourceNotFoundException({
+      message: 'Namespace x not found.',
+      resourceName: 'x',
+      $metadata: { httpStatusCode: 404 },
+    });
+
+    expect(classifyFault(error)).toBe('invalid-namespace');
   });
 });
 

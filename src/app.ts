@@ -9,6 +9,7 @@ import { principalOf } from './domain/caller';
 import type { NamespaceRegistry, RegistrationStatusReader } from './domain/ports';
 import type { Contract } from './http/contract';
 import { createDocsRoutes } from './http/docs';
+import { createProblemPages } from './http/problem-pages';
 import type { IdempotencyStore } from './http/idempotency/store';
 import { errorHandler } from './http/error-handler';
 import { createOperationsRoutes, type Readiness } from './http/health';
@@ -109,7 +110,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(
       cors({
         origin: [...config.http.corsOrigins],
-        methods: ['POST'],
+        methods: ['GET', 'POST'],
         allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'X-Request-Id', 'Idempotency-Key', 'Prefer'],
         exposedHeaders: [
           'X-Request-Id',
@@ -130,6 +131,7 @@ export function createApp(deps: AppDeps): Express {
   // Outside the contract and without credentials: probes, metrics, the contract and its docs.
   app.use(createOperationsRoutes({ readiness: deps.readiness, metrics, metricsToken: config.http.metricsToken }));
   app.use(createDocsRoutes(contract));
+  app.use(createProblemPages());
 
   // Authenticate and rate-limit before reading the body: an unknown or over-eager caller costs no
   // parsing or validation, and is never asked for its body (100 Continue).

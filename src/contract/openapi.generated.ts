@@ -92,6 +92,26 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/problems/{slug}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * What a problem type means, and what to do about it
+         * @description Every problem document's `type` (`/problems/<slug>`) resolves to this short page.
+         */
+        readonly get: operations["getProblemType"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/namespaces/registrations": {
         readonly parameters: {
             readonly query?: never;
@@ -274,7 +294,7 @@ export interface components {
         readonly Problem: {
             /**
              * Format: uri-reference
-             * @description `/problems/<slug>`; the slug names the cause.
+             * @description `/problems/<slug>`; the slug names the cause, and the URI resolves to a page that says what to do.
              * @example /problems/cluster-not-found
              */
             readonly type: string;
@@ -330,6 +350,26 @@ export interface components {
                 readonly [name: string]: unknown;
             };
             content: {
+                readonly "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `not-found`: no route has this path (here: no problem type has this slug). */
+        readonly NotFound: {
+            headers: {
+                readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                readonly [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/not-found",
+                 *       "title": "Not found",
+                 *       "status": 404,
+                 *       "detail": "No route GET /problems/no-such-slug.",
+                 *       "instance": "/problems/no-such-slug",
+                 *       "requestId": "6f1c8f0e-3f2a-4c55-9a53-2f0b0f6d1a10"
+                 *     }
+                 */
                 readonly "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -570,7 +610,8 @@ export interface components {
         /**
          * @description `upstream-unavailable`: Redshift or STS throttled, failed (5xx, dependent-service faults) or
          *     dropped the connection after the gateway retried; the gateway is at its upstream concurrency
-         *     limit, cannot reach its identity provider or idempotency store, or is shutting down.
+         *     limit or has as many requests waiting (`Prefer: wait`) as it allows, cannot reach its identity
+         *     provider or idempotency store, or is shutting down.
          */
         readonly UpstreamUnavailable: {
             headers: {
@@ -803,6 +844,33 @@ export interface operations {
                     readonly "text/html": string;
                 };
             };
+            readonly 405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    readonly getProblemType: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @example cluster-not-found */
+                readonly slug: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The page. */
+            readonly 200: {
+                headers: {
+                    readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html> */
+                    readonly "text/html": string;
+                };
+            };
+            readonly 404: components["responses"]["NotFound"];
             readonly 405: components["responses"]["MethodNotAllowed"];
         };
     };

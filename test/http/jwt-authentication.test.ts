@@ -29,7 +29,7 @@ beforeAll(async () => {
   current = await newSigningKey('key-2026-11');
   stranger = await newSigningKey('key-2026-11'); // same kid, another key: a forged signature
   jwks = await startJwksServer([current]);
-  const base = testConfig({ JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_JWKS_URL: jwks.url });
+  const base = jwtConfig(jwks.url);
   // A short cooldown lets the rotation test refetch the key set within the test.
   config = { ...base, auth: { ...base.auth, jwt: { ...base.auth.jwt!, jwksCooldownMs: 100 } } };
 });
@@ -39,6 +39,10 @@ beforeEach(() => {
   redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
   jwks.publish([current]);
 });
+
+/** A configuration admitting JWTs of the test issuer, with their keys at `jwksUrl`. */
+const jwtConfig = (jwksUrl: string, overrides: Record<string, string> = {}) =>
+  testConfig({ JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_JWKS_URL: jwksUrl, ...overrides });
 
 const post = (app: Parameters<typeof request>[0], authorization?: string) => {
   const req = request(app).post('/namespaces/registrations');
@@ -129,12 +133,7 @@ describe('authentication matrix', () => {
   });
 
   it('names the caller by JWT_IDENTITY_CLAIM when configured', async () => {
-    const custom = testConfig({
-      JWT_ISSUER: ISSUER,
-      JWT_AUDIENCE: AUDIENCE,
-      JWT_JWKS_URL: jwks.url,
-      JWT_IDENTITY_CLAIM: 'client_id',
-    });
+    const custom = jwtConfig(jwks.url, { JWT_IDENTITY_CLAIM: 'client_id' });
     const { app, audit } = buildTestApp({ config: custom });
 
     const res = await post(app, `Bearer ${await signToken(current, { client_id: 'nightly-sync' })}`);
@@ -150,11 +149,7 @@ describe('authentication matrix', () => {
   });
 
   it('answers 503 with Retry-After when the JWKS cannot be fetched, without calling Redshift', async () => {
-    const offline = testConfig({
-      JWT_ISSUER: ISSUER,
-      JWT_AUDIENCE: AUDIENCE,
-      JWT_JWKS_URL: 'http://127.0.0.1:9/jwks.json',
-    });
+    const offline = jwtConfig('http://127.0.0.1:9/jwks.json');
     const { app } = buildTestApp({ config: offline });
 
     const res = await post(app, `Bearer ${await signToken(current)}`);
@@ -182,12 +177,7 @@ describe('JWT lifetime', () => {
   });
 
   it('refuses a JWT issued longer ago than JWT_MAX_AGE_SECONDS, whatever its exp', async () => {
-    const base = testConfig({
-      JWT_ISSUER: ISSUER,
-      JWT_AUDIENCE: AUDIENCE,
-      JWT_JWKS_URL: jwks.url,
-      JWT_MAX_AGE_SECONDS: '600',
-    });
+    const base = jwtConfig(jwks.url, { JWT_MAX_AGE_SECONDS: '600' });
     const { app } = buildTestApp({ config: base });
     const old = await signToken(current, { iat: Math.floor(Date.now() / 1000) - 3600 }, { expiresIn: '1d' });
 
@@ -212,11 +202,7 @@ describe('an identity provider that fails', () => {
     idp.listen(0, '127.0.0.1');
     await once(idp, 'listening');
     try {
-      const broken = testConfig({
-        JWT_ISSUER: ISSUER,
-        JWT_AUDIENCE: AUDIENCE,
-        JWT_JWKS_URL: `http://127.0.0.1:${(idp.address() as AddressInfo).port}/jwks.json`,
-      });
+      const broken = jwtConfig(`http://127.0.0.1:${(idp.address() as AddressInfo).port}/jwks.json`);
       const { app } = buildTestApp({ config: broken });
       const token = await signToken(current);
 
@@ -237,12 +223,7 @@ describe('an identity provider that fails', () => {
 
 describe('API key callers and JWT callers with the same name', () => {
   it('do not share Idempotency-Key records or rate-limit budgets', async () => {
-    const limited = testConfig({
-      JWT_ISSUER: ISSUER,
-      JWT_AUDIENCE: AUDIENCE,
-      JWT_JWKS_URL: jwks.url,
-      RATE_LIMIT_PER_MINUTE: '1',
-    });
+    const limited = jwtConfig(jwks.url, { RATE_LIMIT_PER_MINUTE: '1' });
     const { app } = buildTestApp({ config: limited });
     const impostor = `Bearer ${await signToken(current, { sub: 'ci-pipeline' })}`;
     const keyed = (authorization: string) =>

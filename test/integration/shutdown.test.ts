@@ -20,10 +20,10 @@ async function ready(gateway: GatewayProcess): Promise<void> {
   throw new Error('never ready');
 }
 
-function register(gateway: GatewayProcess) {
+function register(gateway: GatewayProcess, headers: Record<string, string> = {}) {
   return fetch(`${gateway.url}/namespaces/registrations`, {
     method: 'POST',
-    headers: { 'X-API-Key': TEST_API_KEY, 'Content-Type': 'application/json' },
+    headers: { 'X-API-Key': TEST_API_KEY, 'Content-Type': 'application/json', ...headers },
     body: JSON.stringify(provisionedBody()),
   }).then(async (res) => ({ status: res.status, body: (await res.json()) as Record<string, unknown> }));
 }
@@ -47,6 +47,24 @@ describe('graceful shutdown of the real process', () => {
     expect((await answers).map((answer) => answer.status)).toEqual(Array(10).fill(202));
     expect(await gateway.exited).toBe(0);
     await expect(fetch(`${gateway.url}/livez`)).rejects.toThrow();
+  }, 30_000);
+
+  it('on SIGTERM, requests waiting (Prefer: wait) for a registration are answered at once with 202, never dropped', async () => {
+    const gateway = await startGatewayProcess({}, emulator);
+    await ready(gateway);
+    emulator.setFaults({ registrationDelayMs: 60_000 });
+
+    const answers = Promise.all(Array.from({ length: 3 }, () => register(gateway, { Prefer: 'wait=60' })));
+    await untilInFlight(3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const signalled = Date.now();
+    gateway.child.kill('SIGTERM');
+
+    expect((await answers).map((answer) => [answer.status, answer.body.Status])).toEqual(
+      Array(3).fill([202, 'Registering']),
+    );
+    expect(Date.now() - signalled).toBeLessThan(3_000);
+    expect(await gateway.exited).toBe(0);
   }, 30_000);
 
   it('past SHUTDOWN_TIMEOUT_MS, requests still in flight get a 503 problem before the exit', async () => {

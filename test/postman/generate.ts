@@ -194,9 +194,11 @@ function withContractTests(items: ConvertedItem[], paths: Operations): Converted
     if (item.item) return { ...item, item: withContractTests(item.item, paths) };
     if (!item.request) return item;
     const { method, url } = item.request;
-    const responses = paths[`/${url.path.join('/')}`]?.[method.toLowerCase()]?.responses ?? {};
+    // Postman writes a path parameter `:name`, OpenAPI `{name}`.
+    const path = `/${url.path.map((segment) => segment.replace(/^:(.+)$/, '{$1}')).join('/')}`;
+    const responses = paths[path]?.[method.toLowerCase()]?.responses ?? {};
     const [status, success] = Object.entries(responses).find(([code]) => /^2\d\d$/.test(code)) ?? [];
-    if (status === undefined) throw new Error(`${method} /${url.path.join('/')} has no 2xx answer in the contract`);
+    if (status === undefined) throw new Error(`${method} ${path} has no 2xx answer in the contract`);
     const contentType = Object.keys(success?.content ?? {})[0];
     const tests = [
       `pm.test('status is ${status}', () => pm.response.to.have.status(${status}));`,

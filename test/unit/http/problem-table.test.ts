@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import request from 'supertest';
 import { loadContract } from '../../../src/http/contract';
 import { problemSpecs } from '../../../src/http/problem';
+import { PROBLEM_EXPLANATIONS } from '../../../src/http/problem-pages';
+import { buildTestApp } from '../../helpers/app';
 
 // src/http/problem.ts holds the one table from error to problem; the contract and the README are
 // checked against it, so that neither can drift from what the gateway answers.
@@ -53,5 +56,31 @@ describe("the README's error table is the table", () => {
     );
 
     expect([...new Set(rows)].sort()).toEqual(specs.map((spec) => `${spec.status} ${spec.slug}`).sort());
+  });
+});
+
+describe('every problem type resolves', () => {
+  it.each(specs.map((spec) => [spec.slug, spec] as const))(
+    '/problems/%s answers a page that says what to do',
+    async (slug, spec) => {
+      const res = await request(buildTestApp().app).get(`/problems/${slug}`);
+
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.text).toContain(`<h1>${spec.title} (${spec.status})</h1>`);
+      expect(res.text).toContain('What to do:');
+      expect(PROBLEM_EXPLANATIONS[slug]).toBeDefined();
+    },
+  );
+
+  it('explains no slug the gateway does not answer', () => {
+    expect(Object.keys(PROBLEM_EXPLANATIONS).sort()).toEqual(specs.map((spec) => spec.slug).sort());
+  });
+
+  it('an unknown slug is the not-found problem', async () => {
+    const res = await request(buildTestApp().app).get('/problems/no-such-slug');
+
+    expect(res.status).toBe(404);
+    expect(res.body.type).toBe('/problems/not-found');
   });
 });

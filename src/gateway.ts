@@ -73,7 +73,20 @@ export function createGateway(
     upstreamLimit,
   );
   const statusReader = readerWithConcurrencyLimit(
-    createSdkRegistrationStatusReader({ redshift, serverless, timeoutMs: config.aws.timeoutMs, onCall }),
+    createSdkRegistrationStatusReader({
+      redshift,
+      serverless,
+      role: assumedRole,
+      timeoutMs: config.aws.timeoutMs,
+      onCall,
+      onCredentialsRefused: (code) => {
+        metrics.credentialsRefused.inc({ code });
+        logger.warn(
+          { operation: 'ReadRegistrationStatus', code },
+          'AWS refused the cached role credentials; assuming the role again',
+        );
+      },
+    }),
     upstreamLimit,
   );
   const waitingRoom = createWaitingRoom({

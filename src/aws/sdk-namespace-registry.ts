@@ -10,7 +10,8 @@ import type { NamespaceRegistrationCommand, NamespaceRegistry } from '../domain/
 import type { Logger } from '../logger';
 import type { AssumedRole } from './assumed-role-credentials';
 import { startDeadline } from './deadline';
-import { isCredentialRefusal, metricCodeOf, translateFault } from './fault-translation';
+import { withCredentialRecovery } from './credential-recovery';
+import { metricCodeOf, translateFault } from './fault-translation';
 
 export interface UpstreamCallRecord {
   operation: string;
@@ -61,19 +62,16 @@ export function createSdkNamespaceRegistry({
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let status: string | undefined;
     try {
-      // Resolved here first, so that the generation noted is the one that signs the call.
-      await deadline.within(role.credentials());
-      const generation = role.generation();
-      try {
-        status = (await deadline.within(send(operation, input, deadline.signal))).Status;
-      } catch (error) {
-        if (!isCredentialRefusal(error) || deadline.exceeded()) throw error;
-        const code = (error as Error).name;
-        role.discard(generation);
-        onCredentialsRefused?.(code);
-        logger.warn({ operation, code }, 'AWS refused the cached role credentials; assuming the role again');
-        status = (await deadline.within(send(operation, input, deadline.signal))).Status;
-      }
+      const answer = await withCredentialRecovery(
+        role,
+        deadline,
+        () => deadline.within(send(operation, input, deadline.signal)),
+        (code) => {
+          onCredentialsRefused?.(code);
+          logger.warn({ operation, code }, 'AWS refused the cached role credentials; assuming the role again');
+        },
+      );
+      status = answer.Status;
     } catch (error) {
       const translated = translateFault(error, {
         deadlineExceeded: deadline.exceeded(),

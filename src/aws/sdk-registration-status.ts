@@ -14,6 +14,8 @@ import { ClusterNotFoundError, InvalidNamespaceError } from '../domain/errors';
 import { describeTarget, type NamespaceTarget } from '../domain/namespace-target';
 import type { RegistrationStatusReader } from '../domain/ports';
 import { startDeadline, type Deadline } from './deadline';
+import type { AssumedRole } from './assumed-role-credentials';
+import { withCredentialRecovery } from './credential-recovery';
 import { metricCodeOf, translateFault } from './fault-translation';
 import type { UpstreamCallRecord } from './sdk-namespace-registry';
 
@@ -31,13 +33,19 @@ const MAX_PAGES = 50;
 export function createSdkRegistrationStatusReader({
   redshift,
   serverless,
+  role,
   timeoutMs,
   onCall,
+  onCredentialsRefused,
 }: {
   redshift: RedshiftClient;
   serverless: RedshiftServerlessClient;
+  /** The assumed role whose credentials sign both clients' calls. */
+  role: Pick<AssumedRole, 'credentials' | 'generation' | 'discard'>;
   timeoutMs: number;
   onCall?: (call: UpstreamCallRecord) => void;
+  /** Told when AWS refused cached credentials and the read is made again with new ones. */
+  onCredentialsRefused?: (code: string) => void;
 }): RegistrationStatusReader {
   const producerArnOf = async (target: NamespaceTarget, deadline: Deadline): Promise<string | undefined> => {
     const abortSignal = deadline.signal;
@@ -86,7 +94,7 @@ export function createSdkRegistrationStatusReader({
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       const subject = describeTarget(target);
-      try {
+      const readOnce = async () => {
         const producerArn = await producerArnOf(target, deadline);
         if (producerArn === undefined) {
           throw target.kind === 'provisioned'
@@ -96,7 +104,10 @@ export function createSdkRegistrationStatusReader({
         const internal = (await dataSharesOf(producerArn, deadline)).find(
           (share) => share.DataShareType === 'INTERNAL',
         );
-        const document = toStatusDocument(producerArn, internal, consumerIdentifier);
+        return toStatusDocument(producerArn, internal, consumerIdentifier);
+      };
+      try {
+        const document = await withCredentialRecovery(role, deadline, readOnce, (code) => onCredentialsRefused?.(code));
         onCall?.({ operation: 'ReadRegistrationStatus', outcome: 'ok', code: '', seconds: seconds() });
         return document;
       } catch (error) {

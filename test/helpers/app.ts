@@ -75,7 +75,7 @@ export function buildTestApp({
     contract,
     namespaceRegistry: withConcurrencyLimit(createSdkNamespaceRegistry({ client, role, timeoutMs, logger }), limit),
     statusReader: readerWithConcurrencyLimit(
-      createSdkRegistrationStatusReader({ redshift: client, serverless, timeoutMs }),
+      createSdkRegistrationStatusReader({ redshift: client, serverless, role, timeoutMs }),
       limit,
     ),
     waitingRoom,

@@ -129,6 +129,22 @@ describe('credentials that AWS refuses while the gateway believes them valid', (
     expect(metrics.text).toMatch(/gateway_credentials_refused_total\{code="ExpiredToken"\} [1-9]/);
   });
 
+  it('a status read with credentials expired on the emulator assumes the role once more and succeeds', async () => {
+    await register(stack);
+    const assumedBefore = calls(stack, 'AssumeRole');
+    stack.emulator.expireIssuedCredentials();
+
+    const res = await request(stack.url)
+      .get(
+        '/namespaces/registrations/status?ClusterIdentifier=analytics-prod&ConsumerIdentifier=DataCatalog/111122223333',
+      )
+      .set('Authorization', `Bearer ${TEST_API_KEY}`);
+
+    expect(res.status).toBe(200);
+    expect(res.body.Status).toBe('Registered');
+    expect(calls(stack, 'AssumeRole') - assumedBefore).toBe(1);
+  });
+
   it.each([
     ['ExpiredToken', 403],
     ['InvalidClientTokenId', 403],

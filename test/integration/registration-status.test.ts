@@ -137,6 +137,15 @@ describe('Location', () => {
   });
 });
 
+describe('Location on problems', () => {
+  it('a refused change points at no status resource', async () => {
+    const res = await change('registrations', provisionedBody('no-such-cluster'));
+
+    expect(res.status).toBe(404);
+    expect(res.headers.location).toBeUndefined();
+  });
+});
+
 describe('Prefer: wait', () => {
   it('waits until the registration shows, then answers 200 with the status document and Preference-Applied', async () => {
     stack.emulator.setFaults({ registrationDelayMs: 1_500 });

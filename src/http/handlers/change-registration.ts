@@ -39,21 +39,22 @@ export function changeRegistrationHandler(
     const context = contextOf(res);
     const target = toNamespaceTarget(req.body.NamespaceIdentifier);
     const [consumerIdentifier] = req.body.ConsumerIdentifiers;
-    res.set('Location', statusLocation(target, consumerIdentifier));
+    // Only answers of an accepted change point at the status resource; a problem does not.
+    const location = statusLocation(target, consumerIdentifier);
     const waitSeconds = Math.min(preferredWaitSeconds(req.get('prefer')) ?? 0, deps.waitingRoom.maxWaitSeconds);
     // A preference the caller may not have served (no `read`) is ignored, as RFC 7240 lets a server do.
     if (waitSeconds === 0 || !mayReadStatus(deps, context.caller, target, consumerIdentifier)) {
       const status = await changeRegistration(deps, context, action, req.body);
-      res.status(202).json({ Status: status });
+      res.status(202).location(location).json({ Status: status });
       return;
     }
     const outcome = await deps.waitingRoom.wait(action, (signal) =>
       changeRegistrationAndWait(deps, context, action, req.body, { waitMs: waitSeconds * 1000, signal }),
     );
     if (outcome.completed) {
-      res.set('Preference-Applied', `wait=${waitSeconds}`).status(200).json(outcome.document);
+      res.set('Preference-Applied', `wait=${waitSeconds}`).status(200).location(location).json(outcome.document);
     } else {
-      res.status(202).json({ Status: outcome.status });
+      res.status(202).location(location).json({ Status: outcome.status });
     }
   };
 }

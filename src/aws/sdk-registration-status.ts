@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-redshift-serverless';
 import type { RegistrationStatusDocument } from '../contract';
 import { ClusterNotFoundError, InvalidNamespaceError } from '../domain/errors';
-import { describeTarget, type NamespaceTarget } from '../domain/namespace-target';
+import { describeTarget, isServerlessId, type NamespaceTarget } from '../domain/namespace-target';
 import type { RegistrationStatusReader } from '../domain/ports';
 import { startDeadline, type Deadline } from './deadline';
 import type { AssumedRole } from './assumed-role-credentials';
@@ -19,8 +19,6 @@ import { withCredentialRecovery } from './credential-recovery';
 import { metricCodeOf, translateFault } from './fault-translation';
 import type { UpstreamCallRecord } from './sdk-namespace-registry';
 
-// The form of Redshift Serverless namespace ids: such an identifier is looked up by id, not by name.
-const SERVERLESS_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Pages at most, for the few list calls a read makes: bounds a read against a runaway account.
 const MAX_PAGES = 50;
 
@@ -55,7 +53,7 @@ export function createSdkRegistrationStatusReader({
       );
       return Clusters?.[0]?.ClusterNamespaceArn;
     }
-    if (!SERVERLESS_ID.test(target.namespaceIdentifier)) {
+    if (!isServerlessId(target.namespaceIdentifier)) {
       const { namespace } = await deadline.within(
         serverless.send(new GetNamespaceCommand({ namespaceName: target.namespaceIdentifier }), { abortSignal }),
       );

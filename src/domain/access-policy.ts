@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Caller } from './caller';
-import type { NamespaceTarget } from './namespace-target';
+import { isServerlessId, type NamespaceTarget } from './namespace-target';
 
 export type RegistrationAction = 'register' | 'deregister';
 /** What a rule can allow: changing a registration, or reading its status. */
@@ -92,8 +92,8 @@ export function parseAccessPolicy(document: unknown): AccessPolicy {
       const { target } = request;
       if (
         target.kind === 'serverless' &&
-        ((namesNamespaces && SERVERLESS_ID.test(target.namespaceIdentifier)) ||
-          (namesWorkgroups && SERVERLESS_ID.test(target.workgroupIdentifier)))
+        ((namesNamespaces && isServerlessId(target.namespaceIdentifier)) ||
+          (namesWorkgroups && isServerlessId(target.workgroupIdentifier)))
       ) {
         return { allowed: false, rule: undefined, reason: 'id-not-name' };
       }
@@ -106,9 +106,6 @@ export function parseAccessPolicy(document: unknown): AccessPolicy {
     },
   };
 }
-
-// The form of Redshift Serverless namespace and workgroup ids.
-const SERVERLESS_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A policy that allows everything: AUTHZ_ALLOW_ALL=true. */
 export const ALLOW_ALL: AccessPolicy = { decide: () => ({ allowed: true, rule: 'AUTHZ_ALLOW_ALL' }) };

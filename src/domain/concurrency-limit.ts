@@ -8,7 +8,6 @@ import type { NamespaceRegistry, RegistrationStatusReader } from './ports';
  */
 export interface ConcurrencyLimit {
   run<T>(call: () => Promise<T>): Promise<T>;
-  inFlight(): number;
 }
 
 export function createConcurrencyLimit(max: number): ConcurrencyLimit {
@@ -25,7 +24,6 @@ export function createConcurrencyLimit(max: number): ConcurrencyLimit {
         inFlight -= 1;
       }
     },
-    inFlight: () => inFlight,
   };
 }
 

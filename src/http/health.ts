@@ -1,16 +1,15 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import type { Metrics } from '../metrics';
+import { createApiKeyVerifier } from './auth/api-keys';
+import { bearerTokenOf } from './auth/bearer';
 import { UnauthorizedError } from './errors';
 
-/** Whether an Authorization header carries `token`, compared in constant time; anything goes without one. */
+/** Whether an Authorization header carries `token` (compared as API keys are); anything goes without one. */
 function createTokenCheck(token: string | undefined): (authorization: string | undefined) => boolean {
   if (token === undefined) return () => true;
-  const expected = createHash('sha256').update(token).digest();
-  return (authorization) => {
-    const presented = /^bearer +(\S+) *$/i.exec(authorization ?? '')?.[1] ?? '';
-    return timingSafeEqual(createHash('sha256').update(presented).digest(), expected);
-  };
+  const verify = createApiKeyVerifier([{ name: 'metrics', digest: createHash('sha256').update(token).digest() }]);
+  return (authorization) => verify(bearerTokenOf(authorization) ?? '') !== undefined;
 }
 
 /** What readiness depends on: not draining, and upstream credentials in hand. */

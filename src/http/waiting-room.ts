@@ -13,7 +13,6 @@ export interface WaitingRoom {
   wait(action: RegistrationAction, work: (signal: AbortSignal) => Promise<WaitOutcome>): Promise<WaitOutcome>;
   /** Ends every wait now: the start of shutdown. */
   closeAll(): void;
-  size(): number;
 }
 
 export function createWaitingRoom({
@@ -49,6 +48,5 @@ export function createWaitingRoom({
       }
     },
     closeAll: () => shutdown.abort(),
-    size: () => waiting,
   };
 }

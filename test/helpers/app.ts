@@ -12,7 +12,7 @@ import {
   readerWithConcurrencyLimit,
   withConcurrencyLimit,
 } from '../../src/domain/concurrency-limit';
-import { createWaitingRoom, type WaitingRoom } from '../../src/http/waiting-room';
+import { createWaitingRoom } from '../../src/http/waiting-room';
 import { loadContract, type Contract } from '../../src/http/contract';
 import { createMemoryIdempotencyStore } from '../../src/http/idempotency/memory-store';
 import type { IdempotencyStore } from '../../src/http/idempotency/store';
@@ -29,7 +29,6 @@ export interface TestApp {
   logs: LogCapture;
   client: RedshiftClient;
   audit: AuditEvent[];
-  waitingRoom: WaitingRoom;
 }
 
 /**
@@ -68,7 +67,6 @@ export function buildTestApp({
   const logger = createLogger('info', logs);
   const audit: AuditEvent[] = [];
   const limit = createConcurrencyLimit(config.limits.maxConcurrentUpstream);
-  const waitingRoom = createWaitingRoom(config.waiting);
   const app = createApp({
     config,
     logger,
@@ -78,7 +76,7 @@ export function buildTestApp({
       createSdkRegistrationStatusReader({ redshift: client, serverless, role, timeoutMs }),
       limit,
     ),
-    waitingRoom,
+    waitingRoom: createWaitingRoom(config.waiting),
     auditLog: { record: (event) => audit.push(event) },
     idempotencyStore,
     metrics: createMetrics(),
@@ -87,5 +85,5 @@ export function buildTestApp({
     isDraining: () => false,
     validateResponses: true,
   });
-  return { app, logs, client, audit, waitingRoom };
+  return { app, logs, client, audit };
 }

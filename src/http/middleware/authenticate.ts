@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Config } from '../../config';
 import type { Caller } from '../../domain/caller';
 import { createApiKeyVerifier } from '../auth/api-keys';
+import { bearerTokenOf } from '../auth/bearer';
 import { createJwtVerifier } from '../auth/jwt-verifier';
 import { UnauthorizedError } from '../errors';
 import '../locals';
@@ -44,8 +45,7 @@ export function authenticate(auth: Config['auth']): RequestHandler {
 function presentedCredential(req: Request): { scheme: 'bearer' | 'api-key'; value: string } | undefined {
   const authorization = req.get('authorization');
   if (authorization !== undefined) {
-    // The scheme name is case-insensitive (RFC 9110, section 11.1).
-    const value = /^bearer +(\S+) *$/i.exec(authorization)?.[1];
+    const value = bearerTokenOf(authorization);
     return value === undefined ? undefined : { scheme: 'bearer', value };
   }
   const apiKey = req.get('x-api-key')?.trim();

@@ -7,7 +7,11 @@ import {
   createRequestHandler,
   createStsClient,
 } from './aws/clients';
-import { createSdkNamespaceRegistry, type UpstreamCallRecord } from './aws/sdk-namespace-registry';
+import {
+  createSdkNamespaceRegistry,
+  type CredentialRefusal,
+  type UpstreamCallRecord,
+} from './aws/sdk-namespace-registry';
 import { createSdkRegistrationStatusReader } from './aws/sdk-registration-status';
 import type { Config } from './config';
 import type { AuditLog } from './domain/audit';
@@ -60,6 +64,10 @@ export function createGateway(
     metrics.upstreamCalls.inc({ operation, outcome, code });
     metrics.upstreamDuration.observe({ operation, outcome }, seconds);
   };
+  const onCredentialsRefused = ({ operation, code }: CredentialRefusal) => {
+    metrics.credentialsRefused.inc({ code });
+    logger.warn({ operation, code }, 'AWS refused the cached role credentials; assuming the role again');
+  };
   const upstreamLimit = createConcurrencyLimit(config.limits.maxConcurrentUpstream);
   const namespaceRegistry = withConcurrencyLimit(
     createSdkNamespaceRegistry({
@@ -68,7 +76,7 @@ export function createGateway(
       timeoutMs: config.aws.timeoutMs,
       logger,
       onCall,
-      onCredentialsRefused: (code) => metrics.credentialsRefused.inc({ code }),
+      onCredentialsRefused,
     }),
     upstreamLimit,
   );
@@ -79,13 +87,7 @@ export function createGateway(
       role: assumedRole,
       timeoutMs: config.aws.timeoutMs,
       onCall,
-      onCredentialsRefused: (code) => {
-        metrics.credentialsRefused.inc({ code });
-        logger.warn(
-          { operation: 'ReadRegistrationStatus', code },
-          'AWS refused the cached role credentials; assuming the role again',
-        );
-      },
+      onCredentialsRefused,
     }),
     upstreamLimit,
   );

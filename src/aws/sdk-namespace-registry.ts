@@ -13,6 +13,13 @@ import { startDeadline } from './deadline';
 import { withCredentialRecovery } from './credential-recovery';
 import { metricCodeOf, translateFault } from './fault-translation';
 
+/** AWS refused cached role credentials during `operation`; the role is assumed again and the call resent. */
+export interface CredentialRefusal {
+  operation: string;
+  /** The AWS error code. */
+  code: string;
+}
+
 export interface UpstreamCallRecord {
   operation: string;
   outcome: 'ok' | 'error';
@@ -48,7 +55,7 @@ export function createSdkNamespaceRegistry({
   /** Told of every call's outcome, for metrics. */
   onCall?: (call: UpstreamCallRecord) => void;
   /** Told when AWS refused cached credentials and the call is retried with new ones. */
-  onCredentialsRefused?: (code: string) => void;
+  onCredentialsRefused?: (refusal: CredentialRefusal) => void;
 }): NamespaceRegistry {
   const send = (operation: Operation, input: RegisterNamespaceCommandInput, abortSignal: AbortSignal) =>
     operation === 'RegisterNamespace'
@@ -66,10 +73,7 @@ export function createSdkNamespaceRegistry({
         role,
         deadline,
         () => deadline.within(send(operation, input, deadline.signal)),
-        (code) => {
-          onCredentialsRefused?.(code);
-          logger.warn({ operation, code }, 'AWS refused the cached role credentials; assuming the role again');
-        },
+        (code) => onCredentialsRefused?.({ operation, code }),
       );
       status = answer.Status;
     } catch (error) {

@@ -17,7 +17,7 @@ import { startDeadline, type Deadline } from './deadline';
 import type { AssumedRole } from './assumed-role-credentials';
 import { withCredentialRecovery } from './credential-recovery';
 import { metricCodeOf, translateFault } from './fault-translation';
-import type { UpstreamCallRecord } from './sdk-namespace-registry';
+import type { CredentialRefusal, UpstreamCallRecord } from './sdk-namespace-registry';
 
 // Pages at most, for the few list calls a read makes: bounds a read against a runaway account.
 const MAX_PAGES = 50;
@@ -43,7 +43,7 @@ export function createSdkRegistrationStatusReader({
   timeoutMs: number;
   onCall?: (call: UpstreamCallRecord) => void;
   /** Told when AWS refused cached credentials and the read is made again with new ones. */
-  onCredentialsRefused?: (code: string) => void;
+  onCredentialsRefused?: (refusal: CredentialRefusal) => void;
 }): RegistrationStatusReader {
   const producerArnOf = async (target: NamespaceTarget, deadline: Deadline): Promise<string | undefined> => {
     const abortSignal = deadline.signal;
@@ -105,7 +105,9 @@ export function createSdkRegistrationStatusReader({
         return toStatusDocument(producerArn, internal, consumerIdentifier);
       };
       try {
-        const document = await withCredentialRecovery(role, deadline, readOnce, (code) => onCredentialsRefused?.(code));
+        const document = await withCredentialRecovery(role, deadline, readOnce, (code) =>
+          onCredentialsRefused?.({ operation: 'ReadRegistrationStatus', code }),
+        );
         onCall?.({ operation: 'ReadRegistrationStatus', outcome: 'ok', code: '', seconds: seconds() });
         return document;
       } catch (error) {

@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # Build stage: all dependencies, compile TypeScript to dist/.
 FROM node:24.21.0-bookworm-slim AS build
+# The commit the image is built from (no .git in the context): docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD)
+ARG GIT_COMMIT=unknown
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -12,8 +14,14 @@ RUN npm run build
 # Runtime stage: production dependencies, the built code and the contract; runs as the image's
 # unprivileged `node` user.
 FROM node:24.21.0-bookworm-slim
+ARG GIT_COMMIT=unknown
+LABEL org.opencontainers.image.title="redshift-namespace-gateway" \
+      org.opencontainers.image.description="REST gateway for Amazon Redshift namespace registration" \
+      org.opencontainers.image.version="0.3.0" \
+      org.opencontainers.image.revision="${GIT_COMMIT}" \
+      org.opencontainers.image.licenses="UNLICENSED"
 ENV NODE_ENV=production
-# The V8 heap settings, as in `npm start`, chosen by measurement on this Node.js (README, Performance);
+# The V8 heap settings, as in `npm start`, chosen by measurement on this Node.js (docs/performance.md);
 # override with -e NODE_OPTIONS=...
 ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=8"
 WORKDIR /app

@@ -3,7 +3,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'coverage/', 'src/contract/openapi.generated.ts', 'eslint.config.mjs', 'test/reliability/*.cjs'],
+    ignores: [
+      'dist/',
+      'coverage/',
+      'src/contract/openapi.generated.ts',
+      'eslint.config.mjs',
+      'test/reliability/*.cjs',
+      'scripts/*.mjs',
+    ],
   },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,

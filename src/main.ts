@@ -6,6 +6,8 @@ import { sendProblem } from './http/error-handler';
 import { ShuttingDownError } from './http/errors';
 import { createHttpServer } from './http/server';
 import { createLogger } from './logger';
+import { takeOverSdkNodeWarning } from './node-support';
+import { GATEWAY_COMMIT, GATEWAY_VERSION } from './version';
 
 // Composition root: config → logger → gateway → listen; signals.
 async function main(): Promise<void> {
@@ -26,6 +28,8 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'uncaught exception');
     process.exit(1);
   });
+  const nodeNotice = takeOverSdkNodeWarning();
+  if (nodeNotice !== undefined) logger.warn(nodeNotice);
   for (const warning of startupWarnings(config)) logger.warn(warning);
 
   const gateway = createGateway(config, logger);
@@ -61,7 +65,10 @@ async function main(): Promise<void> {
 
   await once(server, 'listening');
   gateway.warmUp();
-  logger.info({ address: server.address() }, 'gateway listening');
+  logger.info(
+    { address: server.address(), version: GATEWAY_VERSION, commit: GATEWAY_COMMIT, node: process.version },
+    'gateway listening',
+  );
 }
 
 main().catch((error: unknown) => {

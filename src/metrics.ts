@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { GATEWAY_COMMIT, GATEWAY_VERSION } from './version';
 
 /** The gateway's Prometheus metrics, on a registry of their own. Label values are bounded. */
 export interface Metrics {
@@ -19,6 +20,12 @@ export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  new Gauge({
+    name: 'gateway_build_info',
+    help: 'Always 1; its labels say which version and commit run, on which Node.js.',
+    labelNames: ['version', 'commit', 'node'],
+    registers,
+  }).set({ version: GATEWAY_VERSION, commit: GATEWAY_COMMIT, node: process.version }, 1);
   return {
     registry,
     httpRequests: new Counter({

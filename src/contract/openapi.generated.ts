@@ -239,6 +239,14 @@ export interface components {
          * @example DataCatalog/111122223333
          */
         readonly ConsumerIdentifier: string;
+        readonly LivenessStatus: {
+            /** @enum {string} */
+            readonly status: "ok";
+            /** @description The gateway's version (semver; CHANGELOG.md). */
+            readonly version: string;
+            /** @description The git commit the build came from, or `unknown` for a run from the sources. */
+            readonly commit: string;
+        };
         readonly HealthStatus: {
             /** @enum {string} */
             readonly status: "ok" | "ready" | "not-ready";
@@ -719,7 +727,7 @@ export interface operations {
         };
         readonly requestBody?: never;
         readonly responses: {
-            /** @description The process is up. */
+            /** @description The process is up; which version and commit it runs. */
             readonly 200: {
                 headers: {
                     readonly [name: string]: unknown;
@@ -727,10 +735,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "ok"
+                     *       "status": "ok",
+                     *       "version": "0.6.0",
+                     *       "commit": "962bde0c6a1f4d0b8e3f2a7c5d9e1b4a6f8c0d2e"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["HealthStatus"];
+                    readonly "application/json": components["schemas"]["LivenessStatus"];
                 };
             };
             readonly 405: components["responses"]["MethodNotAllowed"];

@@ -65,7 +65,7 @@ export class AccessPolicyError extends Error {
 }
 
 /**
- * Builds the policy from its parsed document (see README, "Security"). Default deny: a request
+ * Builds the policy from its parsed document (docs/security.md). Default deny: a request
  * that no allow rule matches is refused, and a matching deny rule wins over any allow rule.
  * @throws AccessPolicyError naming every mistake.
  */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import type { Metrics } from '../metrics';
+import { GATEWAY_COMMIT, GATEWAY_VERSION } from '../version';
 import { createApiKeyVerifier } from './auth/api-keys';
 import { bearerTokenOf } from './auth/bearer';
 import { UnauthorizedError } from './errors';
@@ -18,7 +19,7 @@ export interface Readiness {
 }
 
 /**
- * GET /livez: the process answers. GET /readyz: it should be sent traffic; 503 with the reason
+ * GET /livez: the process answers, with its version and commit. GET /readyz: it should be sent traffic; 503 with the reason
  * otherwise. GET /metrics: Prometheus text. None needs a credential, and none calls AWS.
  */
 export function createOperationsRoutes({
@@ -33,7 +34,7 @@ export function createOperationsRoutes({
 }): Router {
   const router = Router();
   router.get('/livez', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+    res.set('Cache-Control', 'no-store').json({ status: 'ok', version: GATEWAY_VERSION, commit: GATEWAY_COMMIT });
   });
   router.get('/readyz', (_req, res) => {
     const state = readiness.check();

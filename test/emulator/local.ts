@@ -1,12 +1,10 @@
 // `npm run local`: the emulator and the gateway on loopback, a development key, and a curl line.
 // The gateway runs as its own process, configured only from the environment, exactly as `npm start`.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { PinoPretty } from 'pino-pretty';
 import { faultsFromEnvironment, startEmulator } from './emulator';
+import { LOCAL_API_KEY, VARIABLES } from '../../src/config/variables';
 import { loadSeed } from './seed';
-
-export const LOCAL_API_KEY = 'local-dev-key';
 
 async function main(): Promise<void> {
   const gatewayPort = Number(process.env.PORT ?? 8080);
@@ -30,7 +28,8 @@ async function main(): Promise<void> {
       AWS_ENDPOINT_URL_STS: emulator.url,
       AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: emulator.url,
       REDSHIFT_ROLE_ARN: role?.arn,
-      API_KEYS: `local-developer:${createHash('sha256').update(LOCAL_API_KEY).digest('hex')}`,
+      // The development key and policy of .env.example.
+      API_KEYS: VARIABLES.API_KEYS.local,
       AUTHZ_POLICY_FILE: process.env.AUTHZ_POLICY_FILE ?? `${__dirname}/local-policy.yaml`,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

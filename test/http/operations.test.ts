@@ -14,11 +14,13 @@ beforeEach(() => {
 });
 
 describe('operations endpoints, without credentials', () => {
-  it('GET /livez answers 200', async () => {
+  it('GET /livez answers 200 with the version and the commit', async () => {
     const res = await request(buildTestApp().app).get('/livez');
+    const { version } = JSON.parse(readFileSync(`${__dirname}/../../package.json`, 'utf8')) as { version: string };
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok' });
+    // A run from the sources has no build-info.json.
+    expect(res.body).toEqual({ status: 'ok', version, commit: 'unknown' });
   });
 
   it('GET /readyz answers 200 when ready', async () => {

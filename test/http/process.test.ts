@@ -7,7 +7,9 @@ describe('the gateway process', () => {
     expect(await gateway.exited).toBe(1);
     const { stderr } = gateway.output();
     const configLines = stderr.split('\n').filter((line) => line.includes('configuration'));
-    expect(configLines).toEqual(['invalid configuration: REDSHIFT_ROLE_DURATION_SECONDS must be a whole number']);
+    expect(configLines).toEqual([
+      'invalid configuration (1 problem): REDSHIFT_ROLE_DURATION_SECONDS must be a whole number',
+    ]);
     expect(stderr).not.toMatch(/^\s+at /m);
   }, 20_000);
 

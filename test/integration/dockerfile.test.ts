@@ -52,6 +52,16 @@ describe('the Dockerfile', () => {
     expect(readFileSync(`${root}/.dockerignore`, 'utf8')).toMatch(/^node_modules$/m);
   });
 
+  it("labels the image with the package's version and the commit given as GIT_COMMIT (OCI annotations)", () => {
+    const { version } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { version: string };
+    const labels = argsOf('LABEL').join(' ');
+
+    expect(labels).toContain(`org.opencontainers.image.version="${version}"`);
+    expect(labels).toContain('org.opencontainers.image.revision="${GIT_COMMIT}"');
+    expect(argsOf('ARG')).toEqual(['GIT_COMMIT=unknown']);
+    expect(stages[0]?.filter((i) => i.keyword === 'ARG').map((i) => i.args)).toEqual(['GIT_COMMIT=unknown']);
+  });
+
   it('its steps, performed outside a container, give a server that starts as a non-root user and passes the health check', async () => {
     const app = mkdtempSync(`${tmpdir()}/gateway-image-`);
     // COPY package.json package-lock.json ./ ; RUN npm ci --omit=dev (from the npm cache where it can)

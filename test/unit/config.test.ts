@@ -165,7 +165,9 @@ describe('loadConfig', () => {
   });
 
   it('with an unreadable API_KEYS_FILE, stops naming it', () => {
-    expect(configError(testEnv({ API_KEYS_FILE: '/missing' }))).toContain('API_KEYS_FILE cannot be read (ENOENT)');
+    expect(configError(testEnv({ API_KEYS_FILE: '/missing' }))).toContain(
+      'API_KEYS_FILE cannot be read: /missing (ENOENT)',
+    );
   });
 
   it('with AUTH_DISABLED=true, starts without keys', () => {
@@ -191,7 +193,7 @@ describe('loadConfig, access policy', () => {
       'rules:\n  - name: r\n    apiKeys: [ci]\n    actions: [delete]\n    clusters: [a]\n    consumerAccounts: ["1"]\n';
     const message = configError(testEnv({ AUTHZ_ALLOW_ALL: undefined, AUTHZ_POLICY_FILE: '/p.yaml' }), () => policy);
 
-    expect(message).toContain('AUTHZ_POLICY_FILE: rules[0].actions[0]');
+    expect(message).toContain('AUTHZ_POLICY_FILE (/p.yaml): rules[0].actions[0]');
   });
 
   it('says when the policy file is not YAML', () => {
@@ -200,7 +202,7 @@ describe('loadConfig, access policy', () => {
       () => 'rules: [',
     );
 
-    expect(message).toContain('AUTHZ_POLICY_FILE: is not valid YAML or JSON');
+    expect(message).toContain('AUTHZ_POLICY_FILE (/p.yaml): is not valid YAML or JSON');
   });
 
   it('needs all three JWT settings or none', () => {
@@ -211,20 +213,114 @@ describe('loadConfig, access policy', () => {
 });
 
 describe('.env.example', () => {
-  it('documents exactly the variables loadConfig reads', () => {
-    const text = readFileSync(`${__dirname}/../../.env.example`, 'utf8');
-    const documented = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
+  const text = readFileSync(`${__dirname}/../../.env.example`, 'utf8');
 
-    expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
+  it('lists every variable loadConfig reads, set or commented out with its default', () => {
+    const listed = [...text.matchAll(/^(?:# )?([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
+
+    expect(
+      listed.filter((name) => !name!.startsWith('AWS_') || CONFIG_VARIABLES.includes(name as never)).sort(),
+    ).toEqual([...CONFIG_VARIABLES].sort());
   });
 
-  it('is itself a valid configuration', () => {
-    const text = readFileSync(`${__dirname}/../../.env.example`, 'utf8');
+  it('is itself a valid configuration, with the policy file it names', () => {
     const env = Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+    const readFromRoot = (path: string) => readFileSync(`${__dirname}/../../${path}`, 'utf8');
 
-    const readExample = (path: string) => readFileSync(`${__dirname}/../../${path}`, 'utf8');
+    expect(loadConfig(env, readFromRoot).authz.allowAll).toBe(false);
+  });
+});
 
-    expect(env.AUTHZ_POLICY_FILE).toBe('access-policy.example.yaml');
-    expect(() => loadConfig(env, readExample)).not.toThrow();
+describe('loadConfig reports every problem in one pass', () => {
+  it('names bad values, contradictions and unreadable files together', () => {
+    const message = configError(
+      testEnv({
+        PORT: 'eighty',
+        AWS_REGION: undefined,
+        AUTHZ_ALLOW_ALL: undefined,
+        AUTHZ_POLICY_FILE: 'missing-policy.yaml',
+        HTTP_HEADERS_TIMEOUT_MS: '20000',
+        HTTP_REQUEST_TIMEOUT_MS: '10000',
+        JWT_ISSUER: 'https://issuer.example.com',
+      }),
+    );
+
+    expect(message).toMatch(/^invalid configuration \(5 problems\): /);
+    expect(message).toContain('PORT must be a whole number');
+    expect(message).toContain('AWS_REGION is required (such as eu-west-1)');
+    expect(message).toContain(`AUTHZ_POLICY_FILE cannot be read: ${process.cwd()}/missing-policy.yaml (ENOENT)`);
+    expect(message).toContain('HTTP_HEADERS_TIMEOUT_MS must not be more than HTTP_REQUEST_TIMEOUT_MS');
+    expect(message).toContain('JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL must be set together');
+  });
+
+  it('does not repeat a bad variable as a contradiction', () => {
+    const message = configError(testEnv({ UPSTREAM_MAX_ATTEMPTS: 'x', UPSTREAM_ATTEMPT_TIMEOUT_MS: '9000' }));
+
+    expect(message).toBe('invalid configuration (1 problem): UPSTREAM_MAX_ATTEMPTS must be a whole number');
+  });
+});
+
+describe('loadConfig asks "did you mean" for a misspelt variable', () => {
+  it.each([
+    ['AWS_REGOIN', 'AWS_REGION'],
+    ['API_KEY', 'API_KEYS'],
+    ['JWT_AUDENCE', 'JWT_AUDIENCE'],
+    ['UPSTREAM_TIMOUT_MS', 'UPSTREAM_TIMEOUT_MS'],
+    ['RATE_LIMIT_PER_MIN', 'RATE_LIMIT_PER_MINUTE'],
+    ['AWS_ENDPOINT_URL_REDSHFIT', 'AWS_ENDPOINT_URL_REDSHIFT'],
+    ['METRICS_TOKN', 'METRICS_TOKEN'],
+  ])('%s: did you mean %s?', (misspelt, meant) => {
+    expect(configError(testEnv({ [misspelt]: '1' }))).toContain(
+      `${misspelt} is not a setting of the gateway; did you mean ${meant}?`,
+    );
+  });
+
+  it('refuses an unknown variable under a prefix only the gateway uses', () => {
+    expect(configError(testEnv({ IDEMPOTENCY_BACKEND: 'redis' }))).toContain(
+      'IDEMPOTENCY_BACKEND is not a setting of the gateway (docs/configuration.md lists them)',
+    );
+  });
+
+  it("leaves alone the SDK's, the system's and Kubernetes' own variables", () => {
+    const others = {
+      AWS_ACCESS_KEY_ID: 'AKIA',
+      AWS_SECRET_ACCESS_KEY: 's',
+      AWS_SESSION_TOKEN: 't',
+      AWS_PROFILE: 'p',
+      AWS_DEFAULT_REGION: 'eu-west-1',
+      AWS_ROLE_ARN: 'arn:aws:iam::111122223333:role/irsa',
+      AWS_ROLE_SESSION_NAME: 'irsa',
+      AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/token',
+      AWS_ENDPOINT_URL_SQS: 'http://sqs',
+      AWS_ENDPOINT_URL_S3: 'http://s3',
+      AWS_MAX_ATTEMPTS: '3',
+      HTTP_PROXY: 'http://proxy',
+      HTTPS_PROXY: 'http://proxy',
+      NODE_OPTIONS: '--max-old-space-size=256',
+      PATH: '/usr/bin',
+      HOSTNAME: 'pod-1',
+      UPSTREAM_SERVICE_HOST: '10.0.0.1',
+      UPSTREAM_SERVICE_PORT: '80',
+      UPSTREAM_PORT: 'tcp://10.0.0.1:80',
+      UPSTREAM_PORT_80_TCP_ADDR: '10.0.0.1',
+    };
+
+    expect(() => loadConfig(testEnv(others), noFiles)).not.toThrow();
+  });
+});
+
+describe('loadConfig checks the region against the regions the SDK knows', () => {
+  it.each(['eu-west-1', 'us-east-1', 'ap-southeast-2', 'us-gov-west-1', 'cn-north-1'])('accepts %s', (region) => {
+    expect(loadConfig(testEnv({ AWS_REGION: region }), noFiles).aws.region).toBe(region);
+  });
+
+  it.each([
+    ['eu-wset-1', 'eu-west-1'],
+    ['us-east-9', 'us-east-1'],
+    ['ap-southest-1', 'ap-southeast-1'],
+  ])('refuses %s: did you mean %s?', (region, meant) => {
+    expect(configError(testEnv({ AWS_REGION: region }))).toContain(
+      `AWS_REGION '${region}' is not a region this AWS SDK knows; did you mean ${meant}?`,
+    );
   });
 });

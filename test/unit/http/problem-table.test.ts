@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { loadContract } from '../../../src/http/contract';
 import { problemSpecs } from '../../../src/http/problem';
 import { PROBLEM_EXPLANATIONS } from '../../../src/http/problem-pages';
 import { buildTestApp } from '../../helpers/app';
 
-// src/http/problem.ts holds the one table from error to problem; the contract and the README are
-// checked against it, so that neither can drift from what the gateway answers.
+// src/http/problem.ts holds the one table from error to problem; the contract is checked against it
+// here, and docs/api.md's error table is generated from it (test/unit/docs-fresh.test.ts).
 
 const specs = problemSpecs();
 const document = loadContract().document as {
@@ -44,18 +43,6 @@ describe('the contract documents every problem of the table', () => {
     );
 
     expect(named.filter((slug) => !known.has(slug!))).toEqual([]);
-  });
-});
-
-describe("the README's error table is the table", () => {
-  it('lists exactly the statuses and slugs of src/http/problem.ts', () => {
-    const readme = readFileSync(`${__dirname}/../../../README.md`, 'utf8');
-    const section = readme.slice(readme.indexOf('### Errors'));
-    const rows = [...section.matchAll(/^\| [^|]+\| (\d{3})[^|]*\| `([a-z-]+)`[^|]*\|$/gm)].map(
-      (match) => `${match[1]} ${match[2]}`,
-    );
-
-    expect([...new Set(rows)].sort()).toEqual(specs.map((spec) => `${spec.status} ${spec.slug}`).sort());
   });
 });
 

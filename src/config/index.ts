@@ -1,10 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import bytes from 'bytes';
+import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
-import { worstCaseBackoffMs } from './aws/retry-budget';
-import { ALLOW_ALL, AccessPolicyError, parseAccessPolicy, type AccessPolicy } from './domain/access-policy';
+import { worstCaseBackoffMs } from '../aws/retry-budget';
+import { ALLOW_ALL, AccessPolicyError, parseAccessPolicy, type AccessPolicy } from '../domain/access-policy';
+import { GATEWAY_VERSION } from '../version';
+import { misspeltVariables, unknownRegionProblem } from './near-misses';
+import {
+  VARIABLES,
+  type EnvValues,
+  type LogLevel,
+  type RetryMode,
+  type Variable,
+  type VariableName,
+} from './variables';
+
+export type { LogLevel, RetryMode } from './variables';
 
 export interface ApiKeyDigest {
   /** The caller's name, used as its identity in logs. */
@@ -100,26 +110,13 @@ export interface JwtConfig {
   readonly maxAgeSeconds: number;
 }
 
-const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
-
-const RETRY_MODES = ['standard', 'adaptive'] as const;
-export type RetryMode = (typeof RETRY_MODES)[number];
-
 // AWS refuses a role-chained session (base credentials that are themselves a role's, as on ECS, EKS
 // and EC2) longer than one hour.
 const ROLE_CHAINING_MAX_SECONDS = 3600;
 // An attempt shorter than this cannot reach AWS and back.
 const MIN_ATTEMPT_TIMEOUT_MS = 100;
 
-/** This package's version, for the default user agent app id. */
-export const GATEWAY_VERSION: string = (
-  JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
-).version;
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** Thrown by loadConfig; its message is one line naming every bad variable. */
+/** Thrown by loadConfig; its message names every problem of the configuration at once. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -127,174 +124,54 @@ export class ConfigError extends Error {
 const API_KEY_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-
-const optionalText = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
-
-const endpointUrl = optionalText.pipe(
-  z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
-);
-
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
-  .default('false')
-  .transform((value) => value === 'true' || value === '1');
-
-const envSchema = z.object({
-  PORT: integer(0, 65535).default(8080),
-  HOST: z.string().trim().min(1).default('0.0.0.0'),
-  SHUTDOWN_TIMEOUT_MS: integer(0, 600000).default(25000),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  BODY_LIMIT: z
-    .string()
-    .default('16kb')
-    .transform((value, ctx) => {
-      const parsed = bytes.parse(value);
-      if (parsed === null || !Number.isFinite(parsed) || parsed < 1 || parsed > 1024 * 1024) {
-        ctx.addIssue({ code: 'custom', message: 'must be a size from 1b to 1mb, such as 16kb' });
-        return z.NEVER;
-      }
-      return parsed;
-    }),
-  TRUST_PROXY: integer(0, 10).default(0),
-  JSON_MAX_DEPTH: integer(2, 64).default(8),
-  CORS_ORIGINS: optionalText.pipe(
-    z
-      .string()
-      .transform((value) => value.split(',').map((origin) => origin.trim()))
-      .pipe(
-        z.array(
-          z
-            .url({ protocol: /^https?$/, error: 'must be a comma-separated list of http(s) origins' })
-            // A browser's Origin is scheme, host and port only: an entry with a path would never match.
-            .refine((entry) => new URL(entry).origin === entry, {
-              error:
-                'must list origins only (scheme, host and optional port, such as https://app.example.com), no path',
-            }),
-        ),
-      )
-      .optional(),
-  ),
-  HTTP_HEADERS_TIMEOUT_MS: integer(1000, 120000).default(10000),
-  HTTP_REQUEST_TIMEOUT_MS: integer(1000, 600000).default(30000),
-  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1000, 600000).default(65000),
-  HTTP_MAX_CONNECTIONS: integer(1, 100000).default(1024),
-  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
-  RATE_LIMIT_PER_MINUTE: integer(1, 100000).default(60),
-  MAX_CONCURRENT_UPSTREAM: integer(1, 1024).default(32),
-  REGISTRATION_WAIT_MAX_SECONDS: integer(0, 900).default(120),
-  REGISTRATION_MAX_WAITING: integer(1, 10000).default(100),
-  AUDIT_LOG_FILE: optionalText,
-  IDEMPOTENCY_TTL_SECONDS: integer(60, 604800).default(86400),
-  IDEMPOTENCY_MAX_ENTRIES: integer(100, 1000000).default(10000),
-  IDEMPOTENCY_MAX_ENTRIES_PER_CALLER: integer(10, 1000000).default(1000),
-  REDIS_URL: optionalText.pipe(
-    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
-  ),
-  JWT_ISSUER: optionalText,
-  JWT_AUDIENCE: optionalText,
-  JWT_JWKS_URL: endpointUrl,
-  JWT_IDENTITY_CLAIM: z.string().trim().min(1).default('sub'),
-  JWT_GROUPS_CLAIM: z.string().trim().min(1).default('groups'),
-  JWT_ALGORITHMS: z
-    .string()
-    .default('RS256')
-    .transform((value) => value.split(',').map((alg) => alg.trim()))
-    .pipe(z.array(z.enum(JWT_ALGORITHMS, { error: `must list algorithms of ${JWT_ALGORITHMS.join(', ')}` })).min(1)),
-  JWT_CLOCK_TOLERANCE_SECONDS: integer(0, 300).default(30),
-  JWT_MAX_AGE_SECONDS: integer(60, 604800).default(86400),
-  AUTHZ_POLICY_FILE: optionalText,
-  AUTHZ_ALLOW_ALL: booleanFlag,
-  AUTH_DISABLED: booleanFlag,
-  API_KEYS: optionalText,
-  API_KEYS_FILE: optionalText,
-  AWS_REGION: z
-    .string({ error: 'is required' })
-    .trim()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as eu-west-1'),
-  REDSHIFT_ROLE_ARN: z
-    .string({ error: 'is required' })
-    .trim()
-    .regex(
-      /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
-      'must be an IAM role ARN such as arn:aws:iam::111122223333:role/name',
-    ),
-  // Character set and lengths are those of STS AssumeRole.
-  REDSHIFT_ROLE_EXTERNAL_ID: optionalText.pipe(
-    z
-      .string()
-      .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2 to 1224 characters of letters, digits and +=,.@:/-')
-      .optional(),
-  ),
-  REDSHIFT_ROLE_SESSION_NAME: z
-    .string()
-    .trim()
-    .regex(/^[\w+=,.@-]{2,64}$/, 'must be 2 to 64 characters of letters, digits and +=,.@-')
-    .default('redshift-namespace-gateway'),
-  REDSHIFT_ROLE_DURATION_SECONDS: integer(900, 43200).default(3600),
-  AWS_ENDPOINT_URL: endpointUrl,
-  AWS_ENDPOINT_URL_REDSHIFT: endpointUrl,
-  AWS_ENDPOINT_URL_STS: endpointUrl,
-  AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: endpointUrl,
-  AWS_USE_FIPS_ENDPOINT: booleanFlag,
-  AWS_USE_DUALSTACK_ENDPOINT: booleanFlag,
-  AWS_RETRY_MODE: z.enum(RETRY_MODES, { error: `must be one of ${RETRY_MODES.join(', ')}` }).default('standard'),
-  // The SDK warns about app ids over 50 characters.
-  AWS_SDK_UA_APP_ID: optionalText.pipe(
-    z
-      .string()
-      .regex(/^[\w.@/:+=-]{1,50}$/, 'must be 1 to 50 characters of letters, digits and ._@/:+=-')
-      .optional(),
-  ),
-  UPSTREAM_TIMEOUT_MS: integer(100, 120000).default(10000),
-  UPSTREAM_CONNECT_TIMEOUT_MS: integer(50, 60000).default(3000),
-  UPSTREAM_ATTEMPT_TIMEOUT_MS: optionalText.pipe(integer(50, 120000).optional()),
-  UPSTREAM_MAX_ATTEMPTS: integer(1, 10).default(3),
-  UPSTREAM_MAX_SOCKETS: integer(1, 1024).default(50),
-});
-
-/** Every environment variable the gateway reads; `.env.example` documents each of them. */
-export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+/** Every environment variable the gateway reads. */
+export const CONFIG_VARIABLES = Object.keys(VARIABLES) as readonly VariableName[];
 
 type Env = Readonly<Record<string, string | undefined>>;
 type ReadTextFile = (path: string) => string;
 
+/** Each variable parsed on its own, so that one bad variable does not hide the others. */
+function parseVariables(env: Env, problems: string[]): { values: EnvValues; failed: ReadonlySet<VariableName> } {
+  const values: Record<string, unknown> = {};
+  const failed = new Set<VariableName>();
+  for (const name of CONFIG_VARIABLES) {
+    const { schema, default: fallback } = VARIABLES[name] as Variable;
+    const parsed = schema.safeParse(env[name] ?? fallback);
+    if (parsed.success) {
+      values[name] = parsed.data;
+    } else {
+      failed.add(name);
+      for (const issue of parsed.error.issues) problems.push(`${[name, ...issue.path].join('.')} ${issue.message}`);
+    }
+  }
+  return { values: values as EnvValues, failed };
+}
+
 /**
  * Parses and checks the environment once, at start-up.
- * @throws ConfigError naming every variable that is missing or wrong, on one line.
+ * @throws ConfigError naming every problem at once: each bad variable, each misspelt one, each
+ * setting that contradicts another, each file that cannot be read.
  */
 export function loadConfig(
   env: Env = process.env,
   readTextFile: ReadTextFile = (path) => readFileSync(path, 'utf8'),
 ): Config {
-  const parsed = envSchema.safeParse(env);
-  const problems: string[] = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-  if (!parsed.success) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  const e = parsed.data;
+  const problems: string[] = misspeltVariables(env, CONFIG_VARIABLES);
+  const { values: e, failed } = parseVariables(env, problems);
+  // A check across variables runs when each of them parsed; its problem would only repeat theirs.
+  const parsed = (...names: VariableName[]) => names.every((name) => !failed.has(name));
+
+  if (parsed('AWS_REGION')) {
+    const regionProblem = unknownRegionProblem(e.AWS_REGION);
+    if (regionProblem !== undefined) problems.push(regionProblem);
+  }
 
   const apiKeys: ApiKeyDigest[] = [];
   if (e.API_KEYS !== undefined) {
     apiKeys.push(...parseApiKeys('API_KEYS', e.API_KEYS.split(','), ':', problems));
   }
   if (e.API_KEYS_FILE !== undefined) {
-    let text: string | undefined;
-    try {
-      text = readTextFile(e.API_KEYS_FILE);
-    } catch (error) {
-      problems.push(`API_KEYS_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
+    const text = readFileOrReport('API_KEYS_FILE', e.API_KEYS_FILE, readTextFile, problems);
     if (text !== undefined) {
       const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
       apiKeys.push(...parseApiKeys('API_KEYS_FILE', lines, /\s+/, problems));
@@ -305,53 +182,69 @@ export function loadConfig(
   const jwtSettings = [e.JWT_ISSUER, e.JWT_AUDIENCE, e.JWT_JWKS_URL];
   let jwt: JwtConfig | undefined;
   if (jwtSettings.every((value) => value !== undefined)) {
-    jwt = {
-      issuer: e.JWT_ISSUER!,
-      audience: e.JWT_AUDIENCE!,
-      jwksUrl: e.JWT_JWKS_URL!,
-      identityClaim: e.JWT_IDENTITY_CLAIM,
-      groupsClaim: e.JWT_GROUPS_CLAIM,
-      algorithms: e.JWT_ALGORITHMS,
-      clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_SECONDS,
-      jwksCooldownMs: 30_000,
-      maxAgeSeconds: e.JWT_MAX_AGE_SECONDS,
-    };
-  } else if (jwtSettings.some((value) => value !== undefined)) {
+    if (parsed('JWT_IDENTITY_CLAIM', 'JWT_GROUPS_CLAIM', 'JWT_ALGORITHMS', 'JWT_CLOCK_TOLERANCE_SECONDS')) {
+      jwt = {
+        issuer: e.JWT_ISSUER!,
+        audience: e.JWT_AUDIENCE!,
+        jwksUrl: e.JWT_JWKS_URL!,
+        identityClaim: e.JWT_IDENTITY_CLAIM,
+        groupsClaim: e.JWT_GROUPS_CLAIM,
+        algorithms: e.JWT_ALGORITHMS,
+        clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_SECONDS,
+        jwksCooldownMs: 30_000,
+        maxAgeSeconds: e.JWT_MAX_AGE_SECONDS,
+      };
+    }
+  } else if (jwtSettings.some((value) => value !== undefined) && parsed('JWT_JWKS_URL')) {
     problems.push('JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL must be set together');
   }
-  if (apiKeys.length === 0 && jwt === undefined && !e.AUTH_DISABLED) {
+  const jwtAsked = jwtSettings.some((value) => value !== undefined) || failed.has('JWT_JWKS_URL');
+  if (apiKeys.length === 0 && !jwtAsked && e.AUTH_DISABLED === false && parsed('API_KEYS', 'API_KEYS_FILE')) {
     problems.push(
       'API_KEYS, API_KEYS_FILE or JWT_ISSUER/JWT_AUDIENCE/JWT_JWKS_URL must admit someone (or set AUTH_DISABLED=true)',
     );
   }
 
   let policy: AccessPolicy = ALLOW_ALL;
-  if (e.AUTHZ_POLICY_FILE !== undefined && e.AUTHZ_ALLOW_ALL) {
-    problems.push('AUTHZ_POLICY_FILE and AUTHZ_ALLOW_ALL=true exclude each other');
-  } else if (e.AUTHZ_POLICY_FILE !== undefined) {
-    policy = readPolicy(e.AUTHZ_POLICY_FILE, readTextFile, problems);
-  } else if (!e.AUTHZ_ALLOW_ALL) {
-    problems.push('AUTHZ_POLICY_FILE must name the access policy (or set AUTHZ_ALLOW_ALL=true)');
+  if (parsed('AUTHZ_ALLOW_ALL')) {
+    if (e.AUTHZ_POLICY_FILE !== undefined && e.AUTHZ_ALLOW_ALL) {
+      problems.push('AUTHZ_POLICY_FILE and AUTHZ_ALLOW_ALL=true exclude each other');
+    } else if (e.AUTHZ_POLICY_FILE !== undefined) {
+      policy = readPolicy(e.AUTHZ_POLICY_FILE, readTextFile, problems);
+    } else if (!e.AUTHZ_ALLOW_ALL) {
+      problems.push('AUTHZ_POLICY_FILE must name the access policy (or set AUTHZ_ALLOW_ALL=true)');
+    }
   }
-  const backoffMs = worstCaseBackoffMs(e.UPSTREAM_MAX_ATTEMPTS);
-  const attemptTimeoutMs =
-    e.UPSTREAM_ATTEMPT_TIMEOUT_MS ?? Math.floor((e.UPSTREAM_TIMEOUT_MS - backoffMs) / e.UPSTREAM_MAX_ATTEMPTS);
-  if (e.UPSTREAM_ATTEMPT_TIMEOUT_MS !== undefined) {
-    const needed = e.UPSTREAM_MAX_ATTEMPTS * e.UPSTREAM_ATTEMPT_TIMEOUT_MS + backoffMs;
-    if (needed > e.UPSTREAM_TIMEOUT_MS) {
+
+  let attemptTimeoutMs = 0;
+  if (parsed('UPSTREAM_MAX_ATTEMPTS', 'UPSTREAM_TIMEOUT_MS', 'UPSTREAM_ATTEMPT_TIMEOUT_MS')) {
+    const backoffMs = worstCaseBackoffMs(e.UPSTREAM_MAX_ATTEMPTS);
+    attemptTimeoutMs =
+      e.UPSTREAM_ATTEMPT_TIMEOUT_MS ?? Math.floor((e.UPSTREAM_TIMEOUT_MS - backoffMs) / e.UPSTREAM_MAX_ATTEMPTS);
+    if (e.UPSTREAM_ATTEMPT_TIMEOUT_MS !== undefined) {
+      const needed = e.UPSTREAM_MAX_ATTEMPTS * e.UPSTREAM_ATTEMPT_TIMEOUT_MS + backoffMs;
+      if (needed > e.UPSTREAM_TIMEOUT_MS) {
+        problems.push(
+          `UPSTREAM_MAX_ATTEMPTS × UPSTREAM_ATTEMPT_TIMEOUT_MS plus the SDK's back-off (${backoffMs} ms at most) is ${needed} ms, more than UPSTREAM_TIMEOUT_MS (${e.UPSTREAM_TIMEOUT_MS}): raise UPSTREAM_TIMEOUT_MS, or lower the others (or leave UPSTREAM_ATTEMPT_TIMEOUT_MS unset to derive it)`,
+        );
+      }
+    } else if (attemptTimeoutMs < MIN_ATTEMPT_TIMEOUT_MS) {
       problems.push(
-        `UPSTREAM_MAX_ATTEMPTS × UPSTREAM_ATTEMPT_TIMEOUT_MS plus the SDK's back-off (${backoffMs} ms at most) is ${needed} ms, more than UPSTREAM_TIMEOUT_MS (${e.UPSTREAM_TIMEOUT_MS}): raise UPSTREAM_TIMEOUT_MS, or lower the others (or leave UPSTREAM_ATTEMPT_TIMEOUT_MS unset to derive it)`,
+        `UPSTREAM_TIMEOUT_MS (${e.UPSTREAM_TIMEOUT_MS}) leaves less than ${MIN_ATTEMPT_TIMEOUT_MS} ms per attempt for UPSTREAM_MAX_ATTEMPTS=${e.UPSTREAM_MAX_ATTEMPTS} after the SDK's back-off (${backoffMs} ms at most): raise it, or lower UPSTREAM_MAX_ATTEMPTS`,
       );
     }
-  } else if (attemptTimeoutMs < MIN_ATTEMPT_TIMEOUT_MS) {
-    problems.push(
-      `UPSTREAM_TIMEOUT_MS (${e.UPSTREAM_TIMEOUT_MS}) leaves less than ${MIN_ATTEMPT_TIMEOUT_MS} ms per attempt for UPSTREAM_MAX_ATTEMPTS=${e.UPSTREAM_MAX_ATTEMPTS} after the SDK's back-off (${backoffMs} ms at most): raise it, or lower UPSTREAM_MAX_ATTEMPTS`,
-    );
   }
-  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+  if (
+    parsed('HTTP_HEADERS_TIMEOUT_MS', 'HTTP_REQUEST_TIMEOUT_MS') &&
+    e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS
+  ) {
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not be more than HTTP_REQUEST_TIMEOUT_MS');
   }
-  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  if (problems.length > 0) {
+    const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+    // One line: a log pipeline keeps it as one event.
+    throw new ConfigError(`invalid configuration (${count}): ${problems.join('; ')}`);
+  }
 
   return deepFreeze({
     port: e.PORT,
@@ -444,19 +337,29 @@ function parseApiKeys(
   return keys;
 }
 
-function readPolicy(path: string, readTextFile: ReadTextFile, problems: string[]): AccessPolicy {
-  let text: string;
+/** The file's text, or undefined with a problem naming the variable, the resolved path and the reason. */
+function readFileOrReport(
+  variable: string,
+  path: string,
+  readTextFile: ReadTextFile,
+  problems: string[],
+): string | undefined {
   try {
-    text = readTextFile(path);
+    return readTextFile(path);
   } catch (error) {
-    problems.push(`AUTHZ_POLICY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    return ALLOW_ALL;
+    problems.push(`${variable} cannot be read: ${resolve(path)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return undefined;
   }
+}
+
+function readPolicy(path: string, readTextFile: ReadTextFile, problems: string[]): AccessPolicy {
+  const text = readFileOrReport('AUTHZ_POLICY_FILE', path, readTextFile, problems);
+  if (text === undefined) return ALLOW_ALL;
   try {
     return parseAccessPolicy(parseYaml(text));
   } catch (error) {
     const reason = error instanceof AccessPolicyError ? error.message : 'is not valid YAML or JSON';
-    problems.push(`AUTHZ_POLICY_FILE: ${reason}`);
+    problems.push(`AUTHZ_POLICY_FILE (${resolve(path)}): ${reason}`);
     return ALLOW_ALL;
   }
 }

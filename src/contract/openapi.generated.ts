@@ -736,7 +736,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "status": "ok",
-                     *       "version": "0.6.0",
+                     *       "version": "0.3.0",
                      *       "commit": "962bde0c6a1f4d0b8e3f2a7c5d9e1b4a6f8c0d2e"
                      *     }
                      */

@@ -7,6 +7,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+COPY scripts ./scripts
 COPY src ./src
 COPY openapi ./openapi
 RUN npm run build
@@ -26,7 +27,11 @@ ENV NODE_ENV=production
 ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=8"
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# swagger-ui-dist keeps its entry point, licences and the three files /docs loads (src/http/docs.ts).
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
+  && find node_modules/swagger-ui-dist -maxdepth 1 -type f ! -name package.json ! -name index.js \
+     ! -name absolute-path.js ! -name LICENSE ! -name NOTICE ! -name swagger-ui-bundle.js.LICENSE.txt \
+     ! -name swagger-ui.css ! -name swagger-ui-bundle.js ! -name favicon-32x32.png -delete
 COPY --from=build /app/dist ./dist
 COPY openapi/gateway.yaml ./openapi/gateway.yaml
 USER node

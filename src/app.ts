@@ -26,6 +26,7 @@ import { routeTemplate } from './http/route-template';
 import { MethodNotAllowedError } from './http/errors';
 import { createValidator, translateRequestErrors } from './http/validation';
 import type { WaitingRoom } from './http/waiting-room';
+import type { Store } from 'express-rate-limit';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly waitingRoom: WaitingRoom;
   readonly auditLog: AuditLog;
   readonly idempotencyStore: IdempotencyStore;
+  /** Where the per-caller rate limit is counted when the replicas share it; this process otherwise. */
+  readonly rateLimitStore?: Store;
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   readonly inFlight: InFlightRequests;
@@ -135,7 +138,7 @@ export function createApp(deps: AppDeps): Express {
 
   // Authenticate and rate-limit before reading the body: an unknown or over-eager caller costs no
   // parsing or validation, and is never asked for its body (100 Continue).
-  app.use(NAMESPACES, authenticate(config.auth), limitRatePerCaller(config.limits.ratePerMinute));
+  app.use(NAMESPACES, authenticate(config.auth), limitRatePerCaller(config.limits.ratePerMinute, deps.rateLimitStore));
   // Only the contract's operations with a body have theirs read; compressed bodies are refused (415):
   // a JSON body of a few hundred bytes gains nothing from compression, and inflating is attack surface.
   app.use([...contract.bodyPaths], sendContinue, express.json({ limit: config.http.bodyLimitBytes, inflate: false }));

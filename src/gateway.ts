@@ -20,6 +20,7 @@ import { createWaitingRoom } from './http/waiting-room';
 import { loadContract } from './http/contract';
 import { createMemoryIdempotencyStore } from './http/idempotency/memory-store';
 import { createRedisIdempotencyStore } from './http/idempotency/redis-store';
+import { createSharedRateLimitStore } from './http/middleware/shared-rate-limit-store';
 import { createInFlightRequests, type InFlightRequests } from './http/in-flight';
 import { createAuditLog, type Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -112,6 +113,14 @@ export function createGateway(
         ...times,
       });
 
+  const rateLimitStore = config.idempotency.redisUrl
+    ? createSharedRateLimitStore({
+        url: config.idempotency.redisUrl,
+        logger,
+        onFallback: () => metrics.rateLimitLocalFallbacks.inc(),
+      })
+    : undefined;
+
   const app = createApp({
     config,
     logger,
@@ -121,6 +130,7 @@ export function createGateway(
     waitingRoom,
     auditLog,
     idempotencyStore,
+    rateLimitStore,
     metrics,
     inFlight,
     isDraining: () => draining,
@@ -150,6 +160,7 @@ export function createGateway(
       serverless.destroy();
       sts.destroy();
       void idempotencyStore.close();
+      void rateLimitStore?.shutdown();
     },
   };
 }

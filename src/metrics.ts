@@ -14,6 +14,7 @@ export interface Metrics {
   readonly credentialsRefused: Counter<'code'>;
   readonly registrationWaits: Counter<'action' | 'outcome'>;
   readonly registrationWaitDuration: Histogram<'action' | 'outcome'>;
+  readonly rateLimitLocalFallbacks: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -87,6 +88,11 @@ export function createMetrics(): Metrics {
       help: 'Time a change asked with Prefer: wait took, the change and the waiting included, by action and outcome.',
       labelNames: ['action', 'outcome'],
       buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 900],
+      registers,
+    }),
+    rateLimitLocalFallbacks: new Counter({
+      name: 'gateway_rate_limit_local_fallbacks_total',
+      help: 'Requests whose rate limit was counted in this replica because Redis (REDIS_URL) did not answer.',
       registers,
     }),
   };

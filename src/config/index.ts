@@ -207,12 +207,12 @@ export function loadConfig(
 
   let policy: AccessPolicy = ALLOW_ALL;
   if (parsed('AUTHZ_ALLOW_ALL')) {
-    if (e.AUTHZ_POLICY_FILE !== undefined && e.AUTHZ_ALLOW_ALL) {
+    if (e.AUTHZ_ALLOW_ALL && env.AUTHZ_POLICY_FILE) {
       problems.push('AUTHZ_POLICY_FILE and AUTHZ_ALLOW_ALL=true exclude each other');
-    } else if (e.AUTHZ_POLICY_FILE !== undefined) {
-      policy = readPolicy(e.AUTHZ_POLICY_FILE, readTextFile, problems);
-    } else if (!e.AUTHZ_ALLOW_ALL) {
+    } else if (!e.AUTHZ_ALLOW_ALL && e.AUTHZ_POLICY_FILE === undefined) {
       problems.push('AUTHZ_POLICY_FILE must name the access policy (or set AUTHZ_ALLOW_ALL=true)');
+    } else if (!e.AUTHZ_ALLOW_ALL && e.AUTHZ_POLICY_FILE !== undefined) {
+      policy = readPolicy(e.AUTHZ_POLICY_FILE, readTextFile, problems);
     }
   }
 
@@ -343,17 +343,25 @@ function readFileOrReport(
   path: string,
   readTextFile: ReadTextFile,
   problems: string[],
+  hint?: string,
 ): string | undefined {
   try {
     return readTextFile(path);
   } catch (error) {
-    problems.push(`${variable} cannot be read: ${resolve(path)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    problems.push(`${variable} cannot be read: ${resolve(path)} (${code})${hint === undefined ? '' : `: ${hint}`}`);
     return undefined;
   }
 }
 
 function readPolicy(path: string, readTextFile: ReadTextFile, problems: string[]): AccessPolicy {
-  const text = readFileOrReport('AUTHZ_POLICY_FILE', path, readTextFile, problems);
+  const text = readFileOrReport(
+    'AUTHZ_POLICY_FILE',
+    path,
+    readTextFile,
+    problems,
+    'mount the access policy there or set AUTHZ_POLICY_FILE',
+  );
   if (text === undefined) return ALLOW_ALL;
   try {
     return parseAccessPolicy(parseYaml(text));

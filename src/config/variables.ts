@@ -95,6 +95,8 @@ const originList = optionalText.pipe(
 /** The emulator's address for `npm run emulator`, and the digest of `npm run local`'s development key. */
 export const LOCAL_EMULATOR_URL = 'http://127.0.0.1:4599';
 export const LOCAL_API_KEY = 'local-dev-key';
+/** Where the image expects the access policy (a ConfigMap or a bind mount). */
+export const DEFAULT_POLICY_PATH = '/etc/redshift-namespace-gateway/policy.yaml';
 
 export const VARIABLES = {
   // --- HTTP server ---
@@ -230,9 +232,9 @@ export const VARIABLES = {
   // --- What callers may do ---
   AUTHZ_POLICY_FILE: variable(
     'authz',
-    'The access policy, YAML or JSON (docs/security.md); required unless AUTHZ_ALLOW_ALL=true. The local value is the policy of `npm run local`.',
+    'The access policy, YAML or JSON (docs/security.md); the image expects it mounted at the default path. Ignored with AUTHZ_ALLOW_ALL=true. The local value is the policy of `npm run local`.',
     optionalText,
-    { local: 'test/emulator/local-policy.yaml' },
+    { default: DEFAULT_POLICY_PATH, local: 'test/emulator/local-policy.yaml' },
   ),
   AUTHZ_ALLOW_ALL: variable(
     'authz',
@@ -286,7 +288,7 @@ export const VARIABLES = {
   ),
   REDIS_URL: variable(
     'limits',
-    'Redis (redis:// or rediss://) for Idempotency-Key records shared by several replicas; empty keeps them in memory.',
+    'Redis (redis:// or rediss://) shared by the replicas: Idempotency-Key records and the per-caller rate limit live there. Empty keeps both in this process.',
     optionalText.pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
   ),
   AUDIT_LOG_FILE: variable(

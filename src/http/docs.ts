@@ -35,8 +35,12 @@ const INIT_JS = `window.ui = SwaggerUIBundle({
 `;
 
 // The files of swagger-ui-dist that the page loads; the package's README, package.json, source maps
-// and other bundles are not served.
-const PAGE_ASSETS: ReadonlySet<string> = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png']);
+// and other bundles are not served (and the image deletes them: a test checks the Dockerfile keeps these).
+export const PAGE_ASSETS: ReadonlySet<string> = new Set([
+  'swagger-ui.css',
+  'swagger-ui-bundle.js',
+  'favicon-32x32.png',
+]);
 
 /** GET /openapi.json (the contract as the gateway validates it) and GET /docs (Swagger UI). */
 export function createDocsRoutes(contract: Contract): Router {

@@ -4,6 +4,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { freePort } from '../helpers/gateway-process';
 import { testEnv } from '../helpers/config';
+import { PAGE_ASSETS } from '../../src/http/docs';
 import { productionStart } from '../helpers/start-command';
 
 // No Docker engine runs here, so this test reads the Dockerfile and performs its steps outside a
@@ -38,6 +39,8 @@ describe('the Dockerfile', () => {
     expect(stages).toHaveLength(2);
     for (const stage of stages) expect(stage[0]?.args).toMatch(/^node:(2[02468])\.\d+\.\d+-[a-z]+-slim\b/);
     expect(argsOf('RUN').join(' ')).toMatch(/npm ci --omit=dev/);
+    // swagger-ui-dist is trimmed to what /docs serves.
+    for (const asset of PAGE_ASSETS) expect(argsOf('RUN').join(' ')).toContain(`! -name ${asset}`);
     expect(argsOf('COPY')).toEqual([
       'package.json package-lock.json ./',
       '--from=build /app/dist ./dist',

@@ -178,8 +178,22 @@ describe('loadConfig', () => {
 });
 
 describe('loadConfig, access policy', () => {
-  it('without a policy file or AUTHZ_ALLOW_ALL, refuses to start', () => {
+  it('without AUTHZ_POLICY_FILE, reads the default path, and names it when nothing is mounted there', () => {
     expect(configError(testEnv({ AUTHZ_ALLOW_ALL: undefined }))).toContain(
+      'AUTHZ_POLICY_FILE cannot be read: /etc/redshift-namespace-gateway/policy.yaml (ENOENT): mount the access policy there or set AUTHZ_POLICY_FILE',
+    );
+    const policy =
+      'rules: [{name: r, apiKeys: [ci-pipeline], actions: [read], clusters: ["*"], consumerAccounts: ["*"]}]';
+    const read = (path: string) => {
+      if (path !== '/etc/redshift-namespace-gateway/policy.yaml') throw Object.assign(new Error(), { code: 'ENOENT' });
+      return policy;
+    };
+
+    expect(loadConfig(testEnv({ AUTHZ_ALLOW_ALL: undefined }), read).authz.allowAll).toBe(false);
+  });
+
+  it('with an empty AUTHZ_POLICY_FILE and no AUTHZ_ALLOW_ALL, refuses to start', () => {
+    expect(configError(testEnv({ AUTHZ_ALLOW_ALL: undefined, AUTHZ_POLICY_FILE: '' }))).toContain(
       'AUTHZ_POLICY_FILE must name the access policy (or set AUTHZ_ALLOW_ALL=true)',
     );
   });

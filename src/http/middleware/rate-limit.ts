@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import { principalOf } from '../../domain/caller';
 import { RateLimitedError } from '../errors';
 import '../locals';
@@ -7,10 +7,12 @@ import '../locals';
 /**
  * At most `perMinute` requests per caller per minute, counted after authentication so that the
  * limit is the caller's, not an IP's. Answers carry the IETF `RateLimit` and `RateLimit-Policy`
- * headers; a refused request gets 429 with Retry-After.
+ * headers; a refused request gets 429 with Retry-After. Counted in this process unless a `store`
+ * shared by the replicas is given.
  */
-export function limitRatePerCaller(perMinute: number): RequestHandler {
+export function limitRatePerCaller(perMinute: number, store?: Store): RequestHandler {
   return rateLimit({
+    ...(store === undefined ? {} : { store }),
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: 'draft-8',

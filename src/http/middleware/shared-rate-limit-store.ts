@@ -1,0 +1,85 @@
+import { MemoryStore, type IncrementResponse, type Options, type Store } from 'express-rate-limit';
+import { Redis } from 'ioredis';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import type { Logger } from '../../logger';
+
+/**
+ * The per-caller rate limit counted in Redis, so that several replicas share one limit. With Redis
+ * unreachable, each replica counts on its own (the limit holds per replica, N times looser in all)
+ * until Redis answers again: neither every request refused nor the limit dropped because of a
+ * store outage. `onFallback` is told of each request counted locally.
+ */
+export function createSharedRateLimitStore({
+  url,
+  logger,
+  onFallback,
+}: {
+  url: string;
+  logger: Logger;
+  onFallback: () => void;
+}): Store & { shutdown(): Promise<void> } {
+  const redis = new Redis(url, {
+    // No queue while disconnected and no retries: a request falls back at once instead of waiting.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1_000,
+    commandTimeout: 500,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  let lastError = '';
+  const report = (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    // One line per distinct error, not one per request or reconnection attempt.
+    if (message !== lastError) logger.warn({ err: error }, 'rate limit store (Redis) error; counting in this replica');
+    lastError = message;
+  };
+  redis.on('error', report);
+  redis.on('ready', () => {
+    if (lastError !== '') logger.info('rate limit store (Redis) reachable again');
+    lastError = '';
+  });
+
+  const shared = new RedisStore({
+    sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+    prefix: 'gateway:rate-limit:',
+  });
+  const local = new MemoryStore();
+  let options: Options | undefined;
+  // The store's scripts are loaded on first use, and again after a failure: loading them in init()
+  // with Redis away would leave the store failing for good.
+  let scriptsLoaded: Promise<void> | undefined;
+
+  return {
+    localKeys: false,
+    prefix: 'gateway:rate-limit:',
+    init(passed: Options) {
+      options = passed;
+      local.init(passed);
+    },
+    async increment(key: string): Promise<IncrementResponse> {
+      try {
+        scriptsLoaded ??= shared.init(options!).catch((error: unknown) => {
+          scriptsLoaded = undefined;
+          throw error;
+        });
+        await scriptsLoaded;
+        return await shared.increment(key);
+      } catch (error) {
+        report(error);
+        onFallback();
+        return local.increment(key);
+      }
+    },
+    async decrement(key: string) {
+      await shared.decrement(key).catch(() => local.decrement(key));
+    },
+    async resetKey(key: string) {
+      await Promise.allSettled([shared.resetKey(key), local.resetKey(key)]);
+    },
+    async shutdown() {
+      local.shutdown();
+      redis.disconnect();
+      await Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { spawnSync } from 'node:child_process';
+import { parse as parseYaml } from 'yaml';
+import { CONFIG_VARIABLES } from '../../src/config';
+import { DEFAULT_POLICY_PATH, VARIABLES } from '../../src/config/variables';
+import { parseAccessPolicy } from '../../src/domain/access-policy';
+import { loadContract } from '../../src/http/contract';
+import {
+  componentPatch,
+  kubernetesManifests,
+  missingKustomizeFiles,
+  ROOT,
+  type Manifest,
+} from '../deploy/kubernetes-manifests';
+import { productionStart } from '../helpers/start-command';
+
+// deploy/kubernetes: valid Kubernetes (schemas and types, offline), and every setting in it that
+// mirrors the gateway's own (port, probe paths, shutdown budget, variable names, policy path, heap)
+// checked against the code, so that neither can change without the other.
+
+interface EnvVar {
+  name: string;
+  value?: string;
+}
+interface Container {
+  name: string;
+  ports: { name: string; containerPort: number }[];
+  env: EnvVar[];
+  volumeMounts: { name: string; mountPath: string; subPath?: string }[];
+  resources: { limits: { memory: string } };
+  securityContext: Record<string, unknown> & { capabilities: { drop: string[] } };
+  startupProbe: { httpGet: { path: string; port: string } };
+  livenessProbe: { httpGet: { path: string; port: string } };
+  readinessProbe: { httpGet: { path: string; port: string } };
+  lifecycle: { preStop: { sleep: { seconds: number } } };
+}
+interface PodSpec {
+  terminationGracePeriodSeconds: number;
+  securityContext: { runAsNonRoot: boolean; runAsUser: number; seccompProfile: { type: string } };
+  containers: Container[];
+  volumes: { name: string; configMap?: { name: string }; secret?: { secretName: string } }[];
+}
+
+const manifests = kubernetesManifests();
+const find = (kind: string, name = 'redshift-namespace-gateway'): Manifest['document'] => {
+  const found = manifests.find((m) => m.document.kind === kind && m.document.metadata?.name === name);
+  if (found === undefined) throw new Error(`no ${kind} ${name} in deploy/kubernetes`);
+  return found.document;
+};
+const deployment = find('Deployment') as unknown as {
+  spec: {
+    replicas: number;
+    selector: { matchLabels: Record<string, string> };
+    template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+  };
+};
+const pod = deployment.spec.template.spec;
+const gateway = pod.containers.find((container) => container.name === 'gateway')!;
+const env = (name: string) => gateway.env.find((variable) => variable.name === name)?.value;
+
+it('every manifest is valid Kubernetes: schemas and types, offline (kubernetes-models)', () => {
+  const check = spawnSync(process.execPath, ['--import', 'tsx', 'test/deploy/kubernetes-check.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+
+  expect(check.stderr).toBe('');
+  expect(check.status).toBe(0);
+}, 60_000);
+
+it('every file a kustomization names exists', () => {
+  expect(missingKustomizeFiles()).toEqual([]);
+});
+
+describe('the Deployment mirrors the gateway', () => {
+  it('sets only variables the gateway reads, the Redis component too', () => {
+    const patch = componentPatch('redis', 'gateway-redis-url.yaml') as { value: EnvVar }[];
+    const names = [...gateway.env, ...patch.map((op) => op.value)].map((variable) => variable.name);
+
+    expect(names.filter((name) => !CONFIG_VARIABLES.includes(name as never))).toEqual([]);
+  });
+
+  it('listens on the port the probes, the Service and the NetworkPolicy use', () => {
+    const [port] = gateway.ports;
+    const service = find('Service') as unknown as { spec: { ports: { targetPort: string }[] } };
+    const policy = find('NetworkPolicy') as unknown as { spec: { ingress: { ports: { port: number }[] }[] } };
+
+    expect(port).toEqual({ name: 'http', containerPort: Number(env('PORT') ?? VARIABLES.PORT.default) });
+    expect(service.spec.ports[0]?.targetPort).toBe('http');
+    expect(policy.spec.ingress[0]?.ports[0]?.port).toBe(port?.containerPort);
+    for (const probe of [gateway.startupProbe, gateway.livenessProbe, gateway.readinessProbe]) {
+      expect(probe.httpGet.port).toBe('http');
+    }
+  });
+
+  it("probes the contract's liveness and readiness paths", () => {
+    const paths = (loadContract().document as { paths: Record<string, { get?: unknown }> }).paths;
+
+    expect(gateway.livenessProbe.httpGet.path).toBe('/livez');
+    expect(gateway.startupProbe.httpGet.path).toBe('/livez');
+    expect(gateway.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(paths['/livez']?.get).toBeDefined();
+    expect(paths['/readyz']?.get).toBeDefined();
+  });
+
+  it('gives the pod more grace than the preStop pause and the shutdown budget together', () => {
+    const shutdownSeconds = Number(env('SHUTDOWN_TIMEOUT_MS') ?? VARIABLES.SHUTDOWN_TIMEOUT_MS.default) / 1000;
+
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(
+      gateway.lifecycle.preStop.sleep.seconds + shutdownSeconds,
+    );
+  });
+
+  it('mounts the access policy where the gateway looks by default, and the policy is valid', () => {
+    const configMap = find('ConfigMap', 'redshift-namespace-gateway-policy') as unknown as {
+      data: Record<string, string>;
+    };
+    const mount = gateway.volumeMounts.find((m) => m.mountPath === DEFAULT_POLICY_PATH);
+    const volume = pod.volumes.find((v) => v.name === mount?.name);
+
+    expect(env('AUTHZ_POLICY_FILE')).toBeUndefined();
+    expect(volume?.configMap?.name).toBe('redshift-namespace-gateway-policy');
+    expect(() => parseAccessPolicy(parseYaml(configMap.data[mount!.subPath!]!))).not.toThrow();
+  });
+
+  it('reads the API keys from a mounted Secret', () => {
+    const keysFile = env('API_KEYS_FILE')!;
+    const mount = gateway.volumeMounts.find((m) => keysFile.startsWith(`${m.mountPath}/`));
+
+    expect(pod.volumes.find((v) => v.name === mount?.name)?.secret?.secretName).toBe(
+      'redshift-namespace-gateway-api-keys',
+    );
+  });
+
+  it('limits memory above the heap the image allows (its --max-old-space-size) and what it measured', () => {
+    const heapMiB = Number(/--max-old-space-size=(\d+)/.exec(productionStart().nodeFlags.join(' '))?.[1]);
+    const limitMiB = Number(/^(\d+)Mi$/.exec(gateway.resources.limits.memory)?.[1]);
+
+    // Beyond the old space: the young generation, code, buffers and Node.js itself, ~100 MiB.
+    expect(limitMiB).toBeGreaterThanOrEqual(heapMiB + 100);
+  });
+
+  it('runs hardened: non-root as the image user, read-only root, no capabilities, RuntimeDefault seccomp', () => {
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(gateway.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+    expect(gateway.securityContext.capabilities.drop).toEqual(['ALL']);
+  });
+
+  it('keeps at least two replicas, scaled and protected alike', () => {
+    const hpa = find('HorizontalPodAutoscaler') as unknown as { spec: { minReplicas: number } };
+    const pdb = find('PodDisruptionBudget') as unknown as {
+      spec: { selector: { matchLabels: Record<string, string> } };
+    };
+
+    expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
+    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(deployment.spec.template.metadata.labels).toMatchObject(pdb.spec.selector.matchLabels);
+    expect(deployment.spec.template.metadata.labels).toMatchObject(deployment.spec.selector.matchLabels);
+  });
+});

@@ -10,6 +10,7 @@ export default tseslint.config(
       'eslint.config.mjs',
       'test/reliability/*.cjs',
       'scripts/*.mjs',
+      'jest.config.js',
     ],
   },
   eslint.configs.recommended,

@@ -3,16 +3,11 @@
 // authentication, policy, logging or metrics. What the gateway adds is measured against it.
 import http from 'node:http';
 import { RegisterNamespaceCommand } from '@aws-sdk/client-redshift';
-import { createConfiguredRole, createRedshiftClient, createRequestHandler, createStsClient } from '../src/aws/clients';
+import { createAwsClients } from '../src/aws/clients';
 import { loadConfig } from '../src/config';
 
 const config = loadConfig();
-const handler = createRequestHandler(config.aws);
-const client = createRedshiftClient(
-  config.aws,
-  handler,
-  createConfiguredRole(config.aws, createStsClient(config.aws, handler)),
-);
+const { redshift: client } = createAwsClients(config.aws);
 
 const server = http.createServer((req, res) => {
   if (req.method === 'GET') {

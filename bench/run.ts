@@ -17,6 +17,7 @@ import autocannon from 'autocannon';
 import { freePort } from '../test/helpers/gateway-process';
 import { imageNodeVersion } from '../test/helpers/image-node';
 import { productionStart } from '../test/helpers/start-command';
+import { emulatorEnv } from '../test/emulator/gateway-env';
 import { loadSeed } from '../test/emulator/seed';
 import { compareCpuProfiles, type CpuProfile } from './cpu-profile';
 
@@ -215,13 +216,7 @@ async function main(): Promise<void> {
     `${work}/emulator.log`,
   );
   const common = {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: seed.baseCredentials[0]?.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: seed.baseCredentials[0]?.secretAccessKey,
-    AWS_ENDPOINT_URL_REDSHIFT: emulator.url,
-    AWS_ENDPOINT_URL_STS: emulator.url,
-    AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: emulator.url,
-    REDSHIFT_ROLE_ARN: seed.roles[0]?.arn,
+    ...emulatorEnv(emulator.url, seed),
     API_KEYS: `local-developer:${createHash('sha256').update(API_KEY).digest('hex')}`,
     UPSTREAM_MAX_SOCKETS: String(MAX_SOCKETS),
   };

@@ -1,12 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
+import type { Store } from 'express-rate-limit';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import type { AuditLog } from './domain/audit';
-import { principalOf } from './domain/caller';
 import type { NamespaceRegistry, RegistrationStatusReader } from './domain/ports';
+import { createAccessLog } from './http/access-log';
 import type { Contract } from './http/contract';
 import { createDocsRoutes } from './http/docs';
 import { createProblemPages } from './http/problem-pages';
@@ -19,14 +18,11 @@ import { authenticate } from './http/middleware/authenticate';
 import { limitJsonDepth } from './http/middleware/json-depth';
 import { notFound } from './http/middleware/not-found';
 import { limitRatePerCaller } from './http/middleware/rate-limit';
-import { assignRequestId } from './http/middleware/request-id';
 import { recordRequestMetrics } from './http/middleware/request-metrics';
 import { createRoutes } from './http/routes';
-import { routeTemplate } from './http/route-template';
 import { MethodNotAllowedError } from './http/errors';
 import { createValidator, translateRequestErrors } from './http/validation';
 import type { WaitingRoom } from './http/waiting-room';
-import type { Store } from 'express-rate-limit';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -50,18 +46,8 @@ export interface AppDeps {
   readonly validateResponses?: boolean;
 }
 
-/** What pino-http hands a `req` serializer: its own summary of the request, and the request itself. */
-interface SerializedRequest {
-  method: string;
-  url: string;
-  raw: express.Request;
-}
-
 // The contract's operations: they need a caller credential and are validated against the contract.
 const NAMESPACES = '/namespaces/';
-
-// Probes and scrapes are frequent and carry no information worth an access line.
-const QUIET_PATHS = new Set(['/livez', '/readyz', '/metrics']);
 
 /** Builds the Express app; never listens. */
 export function createApp(deps: AppDeps): Express {
@@ -72,34 +58,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(deps.inFlight.track);
   app.use(closeConnectionsWhileDraining(deps.isDraining));
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: assignRequestId,
-      quietReqLogger: true,
-      autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url?.split('?')[0] ?? '') },
-      customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      serializers: {
-        // Method, URL and client are what the access line needs of the request. Headers stay out: they
-        // cost a serialization on every request and can carry credentials (redacted all the same,
-        // should a later change log them).
-        req: (req: SerializedRequest) => ({
-          method: req.method,
-          url: redactQuery(req.url),
-          client: req.raw.ip,
-          userAgent: req.raw.headers['user-agent'],
-        }),
-        // The status is what the access line needs of the response; its headers are noise.
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customSuccessObject: (req, res, fields: object) => ({ ...fields, ...accessFields(req, res) }),
-      customErrorObject: (req, res, _error, fields: object) => ({ ...fields, ...accessFields(req, res) }),
-      customSuccessMessage: () => 'request completed',
-      customErrorMessage: () => 'request failed',
-    }),
-  );
+  app.use(createAccessLog(logger));
   app.use(recordRequestMetrics(metrics));
   // A JSON API serves no active content: nothing may load, frame or run anything from it. The docs
   // page sets a policy of its own.
@@ -189,29 +148,9 @@ function answerByContractMethods(contract: Contract): RequestHandler {
   };
 }
 
-/** Query strings can carry credentials pasted by mistake (`?api_key=…`): the log keeps only their names. */
-function redactQuery(url: string): string {
-  const query = url.indexOf('?');
-  if (query === -1) return url;
-  const names = url
-    .slice(query + 1)
-    .split('&')
-    .map((pair) => `${pair.split('=')[0]}=[redacted]`);
-  return `${url.slice(0, query)}?${names.join('&')}`;
-}
-
 function closeConnectionsWhileDraining(isDraining: () => boolean): RequestHandler {
   return (_req, res, next) => {
     if (isDraining()) res.set('Connection', 'close');
     next();
-  };
-}
-
-function accessFields(req: IncomingMessage, res: ServerResponse): Record<string, unknown> {
-  const { locals } = res as express.Response;
-  return {
-    caller: locals?.caller && principalOf(locals.caller),
-    route: routeTemplate(req),
-    upstreamCode: locals?.upstreamCode,
   };
 }

@@ -1,12 +1,6 @@
 import type { Express } from 'express';
 import { createApp } from './app';
-import {
-  createConfiguredRole,
-  createRedshiftClient,
-  createRedshiftServerlessClient,
-  createRequestHandler,
-  createStsClient,
-} from './aws/clients';
+import { createAwsClients } from './aws/clients';
 import {
   createSdkNamespaceRegistry,
   type CredentialRefusal,
@@ -21,18 +15,18 @@ import { loadContract } from './http/contract';
 import { createMemoryIdempotencyStore } from './http/idempotency/memory-store';
 import { createRedisIdempotencyStore } from './http/idempotency/redis-store';
 import { createSharedRateLimitStore } from './http/middleware/shared-rate-limit-store';
-import { createInFlightRequests, type InFlightRequests } from './http/in-flight';
+import { createInFlightRequests } from './http/in-flight';
+import { createLifecycle, type Lifecycle } from './lifecycle';
 import { createAuditLog, type Logger } from './logger';
 import { createMetrics } from './metrics';
 
 export interface Gateway {
   readonly app: Express;
-  readonly inFlight: InFlightRequests;
-  /** Turns readiness to 503 and asks clients to close their connections: the start of shutdown. */
-  startDraining(): void;
+  /** Draining and shutdown. */
+  readonly lifecycle: Lifecycle;
   /** Assumes the role now, so that readiness does not wait for the first request. */
   warmUp(): void;
-  /** Releases the AWS clients' sockets; call after the HTTP server has closed. */
+  /** Releases the AWS clients' sockets and the stores; call after the HTTP server has closed. */
   destroy(): void;
 }
 
@@ -44,12 +38,9 @@ export function createGateway(
 ): Gateway {
   const metrics = createMetrics();
   const inFlight = createInFlightRequests((size) => metrics.httpInFlight.set(size));
-  let draining = false;
   let assumedOnce = false;
 
-  const requestHandler = createRequestHandler(config.aws);
-  const sts = createStsClient(config.aws, requestHandler);
-  const assumedRole = createConfiguredRole(config.aws, sts, (attempt) => {
+  const aws = createAwsClients(config.aws, (attempt) => {
     metrics.assumeRoleCalls.inc({ outcome: attempt.ok ? 'ok' : 'error' });
     if (attempt.ok) {
       if (assumedOnce) metrics.credentialRefreshes.inc();
@@ -59,8 +50,7 @@ export function createGateway(
       logger.error({ roleArn: config.aws.roleArn, code: attempt.code }, 'role could not be assumed');
     }
   });
-  const redshift = createRedshiftClient(config.aws, requestHandler, assumedRole);
-  const serverless = createRedshiftServerlessClient(config.aws, requestHandler, assumedRole);
+  const { redshift, serverless, role: assumedRole } = aws;
   const onCall = ({ operation, outcome, code, seconds }: UpstreamCallRecord) => {
     metrics.upstreamCalls.inc({ operation, outcome, code });
     metrics.upstreamDuration.observe({ operation, outcome }, seconds);
@@ -121,6 +111,20 @@ export function createGateway(
       })
     : undefined;
 
+  const destroy = () => {
+    aws.destroy();
+    void idempotencyStore.close();
+    void rateLimitStore?.shutdown();
+  };
+  const lifecycle = createLifecycle({
+    inFlight,
+    logger,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    // Requests waiting for a registration to take effect are answered at once (202 with Location).
+    onDrain: () => waitingRoom.closeAll(),
+    release: destroy,
+  });
+
   const app = createApp({
     config,
     logger,
@@ -133,10 +137,10 @@ export function createGateway(
     rateLimitStore,
     metrics,
     inFlight,
-    isDraining: () => draining,
+    isDraining: () => lifecycle.isDraining(),
     readiness: {
       check() {
-        if (draining) return { ready: false, reason: 'the gateway is shutting down' };
+        if (lifecycle.isDraining()) return { ready: false, reason: 'the gateway is shutting down' };
         const state = assumedRole.readiness();
         // Probes never wait on STS; at most one background attempt every few seconds while unready.
         if (!state.ready) assumedRole.refreshInBackground();
@@ -144,23 +148,5 @@ export function createGateway(
       },
     },
   });
-  return {
-    app,
-    inFlight,
-    startDraining() {
-      draining = true;
-      // Requests waiting for a registration to take effect are answered at once (202 with Location).
-      waitingRoom.closeAll();
-      // Answers still to come on kept-alive connections close them, so clients reconnect elsewhere.
-      for (const [, res] of inFlight.pending()) res.setHeader('Connection', 'close');
-    },
-    warmUp: () => assumedRole.refreshInBackground(),
-    destroy() {
-      redshift.destroy();
-      serverless.destroy();
-      sts.destroy();
-      void idempotencyStore.close();
-      void rateLimitStore?.shutdown();
-    },
-  };
+  return { app, lifecycle, warmUp: () => assumedRole.refreshInBackground(), destroy };
 }

@@ -14,7 +14,7 @@ type AwsConfig = Config['aws'];
  * per-attempt timeouts that really abort the attempt (the SDK only warns on a request timeout
  * unless throwOnRequestTimeout is set), so that retries can happen within the overall deadline.
  */
-export function createRequestHandler(aws: AwsConfig): NodeHttpHandler {
+function createRequestHandler(aws: AwsConfig): NodeHttpHandler {
   const agentOptions = { keepAlive: true, maxSockets: aws.maxSockets };
   return new NodeHttpHandler({
     connectionTimeout: aws.connectTimeoutMs,
@@ -39,12 +39,12 @@ function commonClientConfig(aws: AwsConfig, requestHandler: NodeHttpHandler) {
 }
 
 /** The STS client that assumes the role, itself signed with the default provider chain. */
-export function createStsClient(aws: AwsConfig, requestHandler: NodeHttpHandler): STSClient {
+function createStsClient(aws: AwsConfig, requestHandler: NodeHttpHandler): STSClient {
   return new STSClient({ ...commonClientConfig(aws, requestHandler), endpoint: aws.stsEndpoint });
 }
 
 /** The role of REDSHIFT_ROLE_ARN, assumed through `sts` with the configured session settings. */
-export function createConfiguredRole(
+function createConfiguredRole(
   aws: AwsConfig,
   sts: STSClient,
   onAttempt?: AssumedRoleOptions['onAttempt'],
@@ -60,7 +60,7 @@ export function createConfiguredRole(
 }
 
 /** The Redshift Serverless client (status reads of serverless namespaces), signed like the Redshift one. */
-export function createRedshiftServerlessClient(
+function createRedshiftServerlessClient(
   aws: AwsConfig,
   requestHandler: NodeHttpHandler,
   assumedRole: AssumedRole,
@@ -73,7 +73,7 @@ export function createRedshiftServerlessClient(
 }
 
 /** The one Redshift client of the process, signed with the assumed role's credentials. */
-export function createRedshiftClient(
+function createRedshiftClient(
   aws: AwsConfig,
   requestHandler: NodeHttpHandler,
   assumedRole: AssumedRole,
@@ -83,4 +83,34 @@ export function createRedshiftClient(
     endpoint: aws.redshiftEndpoint,
     credentials: assumedRole.credentials,
   });
+}
+
+/** Every AWS client of the gateway, sharing one HTTP handler: STS, the assumed role, Redshift, Redshift Serverless. */
+export interface AwsClients {
+  readonly sts: STSClient;
+  readonly role: AssumedRole;
+  readonly redshift: RedshiftClient;
+  readonly serverless: RedshiftServerlessClient;
+  /** Closes their sockets. */
+  destroy(): void;
+}
+
+/** The one place the AWS clients are built: the gateway, the benchmark's baseline and the tests use it. */
+export function createAwsClients(aws: AwsConfig, onAssumeRoleAttempt?: AssumedRoleOptions['onAttempt']): AwsClients {
+  const requestHandler = createRequestHandler(aws);
+  const sts = createStsClient(aws, requestHandler);
+  const role = createConfiguredRole(aws, sts, onAssumeRoleAttempt);
+  const redshift = createRedshiftClient(aws, requestHandler, role);
+  const serverless = createRedshiftServerlessClient(aws, requestHandler, role);
+  return {
+    sts,
+    role,
+    redshift,
+    serverless,
+    destroy() {
+      redshift.destroy();
+      serverless.destroy();
+      sts.destroy();
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { SdkError } from '@smithy/types';
-import type { UpstreamFault } from '../contract';
+import type { UpstreamFault } from '../domain/errors';
 import {
   ClusterNotFoundError,
   InvalidClusterStateError,

@@ -4,7 +4,7 @@ import {
   type RedshiftClient,
   type RegisterNamespaceCommandInput,
 } from '@aws-sdk/client-redshift';
-import type { RegistrationStatus } from '../contract';
+import type { RegistrationStatus } from '../domain/ports';
 import { describeTarget } from '../domain/namespace-target';
 import type { NamespaceRegistrationCommand, NamespaceRegistry } from '../domain/ports';
 import type { Logger } from '../logger';

@@ -9,7 +9,7 @@ import {
   ListNamespacesCommand,
   type RedshiftServerlessClient,
 } from '@aws-sdk/client-redshift-serverless';
-import type { RegistrationStatusDocument } from '../contract';
+import type { RegistrationStatusDocument } from '../domain/ports';
 import { ClusterNotFoundError, InvalidNamespaceError } from '../domain/errors';
 import { describeTarget, isServerlessId, type NamespaceTarget } from '../domain/namespace-target';
 import type { RegistrationStatusReader } from '../domain/ports';

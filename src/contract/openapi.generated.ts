@@ -336,6 +336,38 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description With `Prefer: wait=<seconds>`: the registration or deregistration completed within the wait; the
+         *     body is the status document, as `GET /namespaces/registrations/status` answers it.
+         */
+        readonly ChangeCompleted: {
+            headers: {
+                readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                readonly Location: components["headers"]["Location"];
+                readonly "Preference-Applied": components["headers"]["Preference-Applied"];
+                readonly "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                readonly [name: string]: unknown;
+            };
+            content: {
+                readonly "application/json": components["schemas"]["RegistrationStatusDocument"];
+            };
+        };
+        /**
+         * @description Redshift accepted the registration or deregistration and is carrying it out (or a `Prefer: wait`
+         *     ran out first); the body is the status Redshift reported. `Location` is the status resource of
+         *     this target and consumer.
+         */
+        readonly ChangeAccepted: {
+            headers: {
+                readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                readonly Location: components["headers"]["Location"];
+                readonly "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                readonly [name: string]: unknown;
+            };
+            content: {
+                readonly "application/json": components["schemas"]["RegistrationStatusResponse"];
+            };
+        };
         /** @description Any other problem. */
         readonly Problem: {
             headers: {
@@ -687,7 +719,14 @@ export interface components {
          */
         readonly Prefer: string;
     };
-    requestBodies: never;
+    requestBodies: {
+        /** @description The target and the consumer, in the Redshift API's own field names; registration and deregistration take the same body. */
+        readonly NamespaceChange: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["NamespaceRegistrationRequest"];
+            };
+        };
+    };
     headers: {
         /**
          * @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key.
@@ -911,48 +950,10 @@ export interface operations {
             readonly path?: never;
             readonly cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
-                readonly "application/json": components["schemas"]["NamespaceRegistrationRequest"];
-            };
-        };
+        readonly requestBody: components["requestBodies"]["NamespaceChange"];
         readonly responses: {
-            /**
-             * @description With `Prefer: wait=<seconds>`: the registration completed within the wait; the body is the
-             *     status document, as `GET /namespaces/registrations/status` answers it.
-             */
-            readonly 200: {
-                headers: {
-                    readonly "X-Request-Id": components["headers"]["X-Request-Id"];
-                    readonly Location: components["headers"]["Location"];
-                    readonly "Preference-Applied": components["headers"]["Preference-Applied"];
-                    readonly "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["RegistrationStatusDocument"];
-                };
-            };
-            /**
-             * @description Redshift accepted the registration and is carrying it out (or a `Prefer: wait` ran out
-             *     first). `Location` is the status resource of this target and consumer.
-             */
-            readonly 202: {
-                headers: {
-                    readonly "X-Request-Id": components["headers"]["X-Request-Id"];
-                    readonly Location: components["headers"]["Location"];
-                    readonly "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "Status": "Registering"
-                     *     }
-                     */
-                    readonly "application/json": components["schemas"]["RegistrationStatusResponse"];
-                };
-            };
+            readonly 200: components["responses"]["ChangeCompleted"];
+            readonly 202: components["responses"]["ChangeAccepted"];
             readonly 400: components["responses"]["BadRequest"];
             readonly 401: components["responses"]["Unauthorized"];
             readonly 403: components["responses"]["Forbidden"];
@@ -1032,48 +1033,10 @@ export interface operations {
             readonly path?: never;
             readonly cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
-                readonly "application/json": components["schemas"]["NamespaceRegistrationRequest"];
-            };
-        };
+        readonly requestBody: components["requestBodies"]["NamespaceChange"];
         readonly responses: {
-            /**
-             * @description With `Prefer: wait=<seconds>`: the deregistration completed within the wait; the body is the
-             *     status document, as `GET /namespaces/registrations/status` answers it.
-             */
-            readonly 200: {
-                headers: {
-                    readonly "X-Request-Id": components["headers"]["X-Request-Id"];
-                    readonly Location: components["headers"]["Location"];
-                    readonly "Preference-Applied": components["headers"]["Preference-Applied"];
-                    readonly "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["RegistrationStatusDocument"];
-                };
-            };
-            /**
-             * @description Redshift accepted the deregistration and is carrying it out (or a `Prefer: wait` ran out
-             *     first). `Location` is the status resource of this target and consumer.
-             */
-            readonly 202: {
-                headers: {
-                    readonly "X-Request-Id": components["headers"]["X-Request-Id"];
-                    readonly Location: components["headers"]["Location"];
-                    readonly "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "Status": "Deregistering"
-                     *     }
-                     */
-                    readonly "application/json": components["schemas"]["RegistrationStatusResponse"];
-                };
-            };
+            readonly 200: components["responses"]["ChangeCompleted"];
+            readonly 202: components["responses"]["ChangeAccepted"];
             readonly 400: components["responses"]["BadRequest"];
             readonly 401: components["responses"]["Unauthorized"];
             readonly 403: components["responses"]["Forbidden"];

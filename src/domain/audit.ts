@@ -1,4 +1,5 @@
-import type { RegistrationStatus, UpstreamFault } from '../contract';
+import type { UpstreamFault } from './errors';
+import type { RegistrationStatus } from './ports';
 import type { RegistrationAction } from './access-policy';
 import type { NamespaceTarget } from './namespace-target';
 

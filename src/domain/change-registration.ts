@@ -1,10 +1,8 @@
-import type { NamespaceRegistrationRequest, RegistrationStatus } from '../contract';
 import type { AccessPolicy, RegistrationAction } from './access-policy';
 import type { AuditEvent, AuditLog } from './audit';
 import { principalOf, type Caller } from './caller';
 import { AppError, ForbiddenError, UpstreamError } from './errors';
-import { toNamespaceTarget } from './namespace-target';
-import type { NamespaceRegistry } from './ports';
+import type { NamespaceRegistrationCommand, NamespaceRegistry, RegistrationStatus } from './ports';
 
 export interface ChangeRegistrationDeps {
   readonly namespaceRegistry: NamespaceRegistry;
@@ -22,9 +20,9 @@ export function authorizeChange(
   deps: Pick<ChangeRegistrationDeps, 'accessPolicy' | 'auditLog'>,
   context: { caller: Caller; requestId: string },
   action: RegistrationAction,
-  request: NamespaceRegistrationRequest,
+  command: NamespaceRegistrationCommand,
 ): void {
-  decide(deps, context, action, request);
+  decide(deps, context, action, command);
 }
 
 /**
@@ -37,9 +35,9 @@ export async function changeRegistration(
   deps: ChangeRegistrationDeps,
   context: { caller: Caller; requestId: string },
   action: RegistrationAction,
-  request: NamespaceRegistrationRequest,
+  command: NamespaceRegistrationCommand,
 ): Promise<RegistrationStatus> {
-  const { command, audit } = decide(deps, context, action, request);
+  const audit = decide(deps, context, action, command);
   try {
     const status =
       action === 'register'
@@ -57,15 +55,13 @@ export async function changeRegistration(
   }
 }
 
-/** The policy's decision, with the command and an audit function for the outcome; throws (audited) on a refusal. */
+/** The policy's decision; returns an audit function for the outcome, throws (audited) on a refusal. */
 function decide(
   { accessPolicy, auditLog }: Pick<ChangeRegistrationDeps, 'accessPolicy' | 'auditLog'>,
   { caller, requestId }: { caller: Caller; requestId: string },
   action: RegistrationAction,
-  request: NamespaceRegistrationRequest,
+  { target, consumerIdentifier }: NamespaceRegistrationCommand,
 ) {
-  const target = toNamespaceTarget(request.NamespaceIdentifier);
-  const [consumerIdentifier] = request.ConsumerIdentifiers;
   const decision = accessPolicy.decide({ caller, action, target, consumerIdentifier });
   const audit = (outcome: AuditEvent['outcome']) =>
     auditLog.record({
@@ -89,5 +85,5 @@ function decide(
         : `caller '${caller.id}' may not ${action} this namespace for this consumer`,
     );
   }
-  return { command: { target, consumerIdentifier }, audit };
+  return audit;
 }

@@ -1,4 +1,9 @@
-import type { UpstreamFault } from '../contract';
+/** What AWS said when it caused a failure: its error code, request id and message. */
+export interface UpstreamFault {
+  readonly code: string;
+  readonly requestId?: string;
+  readonly message?: string;
+}
 
 /** Base of every error the use cases throw. `code` is stable; the HTTP edge maps it to a status. */
 export abstract class AppError extends Error {

@@ -1,5 +1,3 @@
-import type { NamespaceRegistrationRequest } from '../contract';
-
 /** What a registration is about: a provisioned cluster, or a serverless namespace and workgroup. */
 export type NamespaceTarget =
   | { readonly kind: 'provisioned'; readonly clusterIdentifier: string }
@@ -8,25 +6,6 @@ export type NamespaceTarget =
       readonly namespaceIdentifier: string;
       readonly workgroupIdentifier: string;
     };
-
-/**
- * Reads the tagged union of the contract. The validator has already ensured exactly one member is
- * set; this throws if that promise was broken, rather than guessing.
- */
-export function toNamespaceTarget(identifier: NamespaceRegistrationRequest['NamespaceIdentifier']): NamespaceTarget {
-  const { ProvisionedIdentifier: provisioned, ServerlessIdentifier: serverless } = identifier;
-  if (provisioned !== undefined && serverless === undefined) {
-    return { kind: 'provisioned', clusterIdentifier: provisioned.ClusterIdentifier };
-  }
-  if (serverless !== undefined && provisioned === undefined) {
-    return {
-      kind: 'serverless',
-      namespaceIdentifier: serverless.NamespaceIdentifier,
-      workgroupIdentifier: serverless.WorkgroupIdentifier,
-    };
-  }
-  throw new TypeError('NamespaceIdentifier must hold exactly one member');
-}
 
 /**
  * Whether a serverless namespace or workgroup identifier is an id (a UUID) rather than a name. Names

@@ -1,5 +1,18 @@
-import type { RegistrationStatus, RegistrationStatusDocument } from '../contract';
 import type { NamespaceTarget } from './namespace-target';
+
+/** What Redshift answered a change with (`Registering`, `Deregistering`, or a value AWS adds later). */
+export type RegistrationStatus = string;
+
+/** Whether the producer namespace is registered to the consumer's Data Catalog (the status resource). */
+export interface RegistrationStatusDocument {
+  readonly Status: 'Registered' | 'NotRegistered';
+  /** The ARN of the cluster's or serverless namespace's namespace. */
+  readonly ProducerNamespaceArn: string;
+  /** The producer's `INTERNAL` datashare, or null when there is none. */
+  readonly DataShareArn: string | null;
+  /** That datashare's associations, as Redshift lists them. */
+  readonly Associations: readonly { readonly ConsumerIdentifier: string; readonly Status: string }[];
+}
 
 export interface NamespaceRegistrationCommand {
   readonly target: NamespaceTarget;

@@ -1,9 +1,8 @@
-import type { RegistrationStatusDocument } from '../contract';
 import type { AccessPolicy } from './access-policy';
 import type { Caller } from './caller';
 import { ForbiddenError } from './errors';
 import type { NamespaceTarget } from './namespace-target';
-import type { RegistrationStatusReader } from './ports';
+import type { RegistrationStatusDocument, RegistrationStatusReader } from './ports';
 
 export interface RegistrationStatusDeps {
   readonly statusReader: RegistrationStatusReader;

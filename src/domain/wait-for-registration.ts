@@ -1,10 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { NamespaceRegistrationRequest, RegistrationStatus, RegistrationStatusDocument } from '../contract';
 import type { RegistrationAction } from './access-policy';
 import type { Caller } from './caller';
 import { changeRegistration, type ChangeRegistrationDeps } from './change-registration';
 import { InvalidClusterStateError, UpstreamTimeoutError, UpstreamUnavailableError } from './errors';
-import { toNamespaceTarget } from './namespace-target';
+import type { NamespaceRegistrationCommand, RegistrationStatus, RegistrationStatusDocument } from './ports';
 import type { RegistrationStatusDeps } from './registration-status';
 
 export interface WaitOptions {
@@ -44,7 +43,7 @@ export async function changeRegistrationAndWait(
   deps: ChangeRegistrationDeps & RegistrationStatusDeps,
   context: { caller: Caller; requestId: string },
   action: RegistrationAction,
-  request: NamespaceRegistrationRequest,
+  command: NamespaceRegistrationCommand,
   { waitMs, signal, now = Date.now, random = Math.random }: WaitOptions,
 ): Promise<WaitOutcome> {
   const deadline = now() + waitMs;
@@ -57,7 +56,7 @@ export async function changeRegistrationAndWait(
   let status: RegistrationStatus;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      status = await changeRegistration(deps, context, action, request);
+      status = await changeRegistration(deps, context, action, command);
       break;
     } catch (error) {
       const wait = Math.min(pause(attempt), deadline - now());
@@ -67,10 +66,6 @@ export async function changeRegistrationAndWait(
     }
   }
 
-  const command = {
-    target: toNamespaceTarget(request.NamespaceIdentifier),
-    consumerIdentifier: request.ConsumerIdentifiers[0],
-  };
   const done: RegistrationStatusDocument['Status'] = action === 'register' ? 'Registered' : 'NotRegistered';
   for (let attempt = 0; ; attempt += 1) {
     if (signal.aborted) return { completed: false, status, reason: 'interrupted' };

@@ -61,9 +61,14 @@ export function loadContract(path: string = CONTRACT_PATH): Contract {
       .map(([path]) => path),
     methodsOf: (path) => methods.get(path),
     requestBodySchema(method, path) {
+      type RequestBody = { $ref?: string; content?: Record<string, { schema?: SchemaObject }> };
       const operation = atPointer(document, `#/paths/${escape(path)}/${method.toLowerCase()}`) as
-        { requestBody?: { content?: Record<string, { schema?: SchemaObject }> } } | undefined;
-      return resolve(operation?.requestBody?.content?.['application/json']?.schema);
+        { requestBody?: RequestBody } | undefined;
+      // The request body may itself be a reference (components/requestBodies).
+      const body = operation?.requestBody?.$ref
+        ? (atPointer(document, operation.requestBody.$ref) as RequestBody | undefined)
+        : operation?.requestBody;
+      return resolve(body?.content?.['application/json']?.schema);
     },
     parameterSchema(method, path, location, name) {
       const parameters = atPointer(document, `#/paths/${escape(path)}/${method.toLowerCase()}/parameters`);

@@ -1,9 +1,12 @@
 import type { FieldError } from '../contract';
 
-/** Errors of the HTTP edge itself: the request is refused before any use case runs. */
+/**
+ * Errors of the HTTP edge itself: the request is refused before any use case runs. One made from
+ * another error (of the body parser, the validator, the JWT library) keeps it as `cause`.
+ */
 export abstract class HttpEdgeError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -12,8 +15,9 @@ export class RequestValidationError extends HttpEdgeError {
   constructor(
     message: string,
     readonly fieldErrors: readonly FieldError[],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -22,8 +26,9 @@ export class UnauthorizedError extends HttpEdgeError {
     message: string,
     /** RFC 6750 `error` code for WWW-Authenticate, when a token was presented and refused. */
     readonly bearerError?: 'invalid_token',
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -45,8 +50,9 @@ export class MethodNotAllowedError extends HttpEdgeError {
   constructor(
     message: string,
     readonly allow: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -57,8 +63,9 @@ export class UnsupportedMediaTypeError extends HttpEdgeError {
     message: string,
     /** The content codings accepted, for the Accept-Encoding answer header (RFC 9110, section 15.5.16). */
     readonly options: { acceptEncoding?: string } = {},
+    errorOptions?: ErrorOptions,
   ) {
-    super(message);
+    super(message, errorOptions);
   }
 }
 

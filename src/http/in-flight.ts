@@ -1,4 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { sendProblem } from './error-handler';
+import { ShuttingDownError } from './errors';
 
 /** The requests being served, so that shutdown can wait for them, or answer them, before exiting. */
 export interface InFlightRequests {
@@ -6,8 +8,10 @@ export interface InFlightRequests {
   size(): number;
   /** Resolves once no request is in flight. */
   drained(): Promise<void>;
-  /** Every request still unanswered, for a last answer before exit. */
+  /** Every request still unanswered. */
   pending(): [Request, Response][];
+  /** Answers every request still unanswered with a 503 problem saying `detail`; returns how many. */
+  answerPending(detail: string): number;
   /**
    * Since start: requests read, answered (the answer fully handed to the connection), and abandoned
    * (the connection closed first). Shutdown logs them, so that "every request read was answered" can
@@ -20,6 +24,8 @@ export function createInFlightRequests(onChange?: (size: number) => void): InFli
   const requests = new Map<Response, Request>();
   let waiters: (() => void)[] = [];
   const totals = { received: 0, answered: 0, abandoned: 0 };
+  const pending = (): [Request, Response][] =>
+    [...requests].filter(([res]) => !res.headersSent).map(([res, req]) => [req, res]);
   const settle = () => {
     onChange?.(requests.size);
     if (requests.size > 0) return;
@@ -44,7 +50,12 @@ export function createInFlightRequests(onChange?: (size: number) => void): InFli
     },
     size: () => requests.size,
     drained: () => (requests.size === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
-    pending: () => [...requests].filter(([res]) => !res.headersSent).map(([res, req]) => [req, res]),
+    pending,
+    answerPending(detail) {
+      const unanswered = pending();
+      for (const [req, res] of unanswered) sendProblem(req, res, new ShuttingDownError(detail));
+      return unanswered.length;
+    },
     totals: () => ({ ...totals }),
   };
 }

@@ -52,32 +52,37 @@ export function translateRequestErrors(contract: Contract): ErrorRequestHandler 
 
 function translate(error: unknown, contract: Contract, method: string, path: string, body: unknown): unknown {
   if (!(error instanceof Error)) return error;
+  const cause = { cause: error };
   const parserType = (error as { type?: unknown }).type;
   if (parserType === 'entity.parse.failed') {
-    return new RequestValidationError('The request body is not valid JSON.', [
-      { pointer: '', detail: 'is not valid JSON' },
-    ]);
+    return new RequestValidationError(
+      'The request body is not valid JSON.',
+      [{ pointer: '', detail: 'is not valid JSON' }],
+      cause,
+    );
   }
   if (parserType === 'entity.too.large') {
     const limit = (error as { limit?: unknown }).limit;
-    return new PayloadTooLargeError(`The request body is larger than the limit of ${String(limit)} bytes.`);
+    return new PayloadTooLargeError(`The request body is larger than the limit of ${String(limit)} bytes.`, cause);
   }
   if (parserType === 'encoding.unsupported') {
-    return new UnsupportedMediaTypeError('Send the body uncompressed (no Content-Encoding, or identity).', {
-      acceptEncoding: 'identity',
-    });
+    return new UnsupportedMediaTypeError(
+      'Send the body uncompressed (no Content-Encoding, or identity).',
+      { acceptEncoding: 'identity' },
+      cause,
+    );
   }
   if (parserType === 'charset.unsupported') {
-    return new UnsupportedMediaTypeError('Send the body as application/json in UTF-8.');
+    return new UnsupportedMediaTypeError('Send the body as application/json in UTF-8.', {}, cause);
   }
   if (error instanceof OpenApiValidator.error.NotFound) {
-    return new RouteNotFoundError(`No route ${method} ${path}.`);
+    return new RouteNotFoundError(`No route ${method} ${path}.`, cause);
   }
   if (error instanceof OpenApiValidator.error.MethodNotAllowed) {
-    return new MethodNotAllowedError(`${path} does not accept ${method}.`, error.headers?.Allow ?? '');
+    return new MethodNotAllowedError(`${path} does not accept ${method}.`, error.headers?.Allow ?? '', cause);
   }
   if (error instanceof OpenApiValidator.error.UnsupportedMediaType) {
-    return new UnsupportedMediaTypeError('Send the body as application/json.');
+    return new UnsupportedMediaTypeError('Send the body as application/json.', {}, cause);
   }
   if (error instanceof OpenApiValidator.error.BadRequest) {
     const bodySchema = contract.requestBodySchema(method, path);
@@ -85,7 +90,7 @@ function translate(error: unknown, contract: Contract, method: string, path: str
     const fieldErrors = items
       .map((item) => toFieldError(item, { contract, method, path, bodySchema, body }))
       .filter((item): item is FieldError => item !== undefined);
-    return new RequestValidationError('The request body does not match the contract.', fieldErrors);
+    return new RequestValidationError('The request body does not match the contract.', fieldErrors, cause);
   }
   return error;
 }

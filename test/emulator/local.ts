@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { PinoPretty } from 'pino-pretty';
 import { faultsFromEnvironment, startEmulator } from './emulator';
 import { LOCAL_API_KEY, VARIABLES } from '../../src/config/variables';
+import { emulatorEnv } from './gateway-env';
 import { loadSeed } from './seed';
 
 async function main(): Promise<void> {
@@ -12,8 +13,6 @@ async function main(): Promise<void> {
   const seed = loadSeed(process.env.EMULATOR_SEED);
   const faults = faultsFromEnvironment(process.env);
   const emulator = await startEmulator({ seed, port: emulatorPort, faults });
-  const [base] = seed.baseCredentials;
-  const [role] = seed.roles;
 
   const gateway = spawn(process.execPath, ['--import', 'tsx', `${__dirname}/../../src/main.ts`], {
     env: {
@@ -21,13 +20,7 @@ async function main(): Promise<void> {
       PORT: String(gatewayPort),
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: base?.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: base?.secretAccessKey,
-      AWS_ENDPOINT_URL_REDSHIFT: emulator.url,
-      AWS_ENDPOINT_URL_STS: emulator.url,
-      AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: emulator.url,
-      REDSHIFT_ROLE_ARN: role?.arn,
+      ...emulatorEnv(emulator.url, seed),
       // The development key and policy of .env.example.
       API_KEYS: VARIABLES.API_KEYS.local,
       AUTHZ_POLICY_FILE: process.env.AUTHZ_POLICY_FILE ?? `${__dirname}/local-policy.yaml`,

@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { Emulator } from '../emulator/emulator';
+import { emulatorEnv } from '../emulator/gateway-env';
 import { loadSeed } from '../emulator/seed';
 import { testEnv } from './config';
 
@@ -34,18 +35,7 @@ export async function startGatewayProcess(
   nodeOptions: string[] = [],
 ): Promise<GatewayProcess> {
   const port = await freePort();
-  const [base] = seed.baseCredentials;
-  const awsEnv = emulator
-    ? {
-        AWS_REGION: 'us-east-1',
-        REDSHIFT_ROLE_ARN: seed.roles[0]?.arn,
-        AWS_ENDPOINT_URL_REDSHIFT: emulator.url,
-        AWS_ENDPOINT_URL_STS: emulator.url,
-        AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: emulator.url,
-        AWS_ACCESS_KEY_ID: base?.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: base?.secretAccessKey,
-      }
-    : {};
+  const awsEnv = emulator ? emulatorEnv(emulator.url, seed) : {};
   const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', `${__dirname}/../../src/main.ts`], {
     env: { PATH: process.env.PATH, ...testEnv({ PORT: String(port), HOST: '127.0.0.1', ...awsEnv, ...overrides }) },
     stdio: ['pipe', 'pipe', 'pipe'],

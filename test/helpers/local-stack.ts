@@ -9,6 +9,7 @@ import { createGateway, type Gateway } from '../../src/gateway';
 import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
 import { startEmulator, type Emulator, type Faults } from '../emulator/emulator';
+import { emulatorEnv, useEmulatorBaseCredentials } from '../emulator/gateway-env';
 import { loadSeed } from '../emulator/seed';
 import { testEnv } from './config';
 import { LogCapture } from './log-capture';
@@ -37,19 +38,13 @@ export async function startLocalStack(
   faults: Partial<Faults> = {},
 ): Promise<LocalStack> {
   const emulator = await startEmulator({ seed, faults });
-  const [base] = seed.baseCredentials;
-  process.env.AWS_ACCESS_KEY_ID = base?.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = base?.secretAccessKey;
+  useEmulatorBaseCredentials(seed);
   const auditFile = `${mkdtempSync(`${tmpdir()}/gateway-audit-`)}/audit.log`;
   let config: Config;
   try {
     config = loadConfig(
       testEnv({
-        AWS_REGION: 'us-east-1',
-        REDSHIFT_ROLE_ARN: seed.roles[0]?.arn,
-        AWS_ENDPOINT_URL_REDSHIFT: emulator.url,
-        AWS_ENDPOINT_URL_STS: emulator.url,
-        AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: emulator.url,
+        ...emulatorEnv(emulator.url, seed),
         // These tests load the upstream path on purpose; the rate limit has tests of its own.
         RATE_LIMIT_PER_MINUTE: '100000',
         AUDIT_LOG_FILE: auditFile,
@@ -61,7 +56,7 @@ export async function startLocalStack(
     throw error;
   }
   const logs = new LogCapture();
-  registerSecret(base?.secretAccessKey ?? '');
+  registerSecret(seed.baseCredentials[0]?.secretAccessKey ?? '');
   const gateway = createGateway(config, createLogger('info', logs));
   const server: Server = createHttpServer(gateway.app, config.http).listen(0, '127.0.0.1');
   await once(server, 'listening');

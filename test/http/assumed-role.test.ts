@@ -1,16 +1,10 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import request from 'supertest';
-import {
-  createConfiguredRole,
-  createRedshiftClient,
-  createRequestHandler,
-  createStsClient,
-} from '../../src/aws/clients';
+import { createAwsClients } from '../../src/aws/clients';
 import { buildTestApp } from '../helpers/app';
-import { provisionedBody } from '../helpers/bodies';
-import { TEST_API_KEY, testConfig } from '../helpers/config';
+import { testConfig } from '../helpers/config';
 import { fault, registering, startFakeRedshift } from '../helpers/fake-redshift-server';
+import { register } from '../helpers/requests';
 
 // The real clients of main.ts, with STS stubbed and Redshift a loopback stand-in: everything from
 // the HTTP request to the signed Redshift call and back is the production code path.
@@ -47,14 +41,9 @@ function assumedRole(accessKeyId = 'ASIAASSUMED0001') {
 
 function gateway(overrides: Record<string, string> = {}) {
   const config = testConfig({ AWS_ENDPOINT_URL_REDSHIFT: redshift.url, UPSTREAM_MAX_ATTEMPTS: '2', ...overrides });
-  const handler = createRequestHandler(config.aws);
-  const role = createConfiguredRole(config.aws, createStsClient(config.aws, handler));
-  const client = createRedshiftClient(config.aws, handler, role);
+  const { redshift: client, role } = createAwsClients(config.aws);
   return buildTestApp({ config, client, role });
 }
-
-const post = (app: Parameters<typeof request>[0]) =>
-  request(app).post('/namespaces/registrations').set('Authorization', `Bearer ${TEST_API_KEY}`).send(provisionedBody());
 
 describe('credentials from STS AssumeRole', () => {
   it('50 requests, 10 at a time, cause exactly one AssumeRole', async () => {
@@ -62,7 +51,7 @@ describe('credentials from STS AssumeRole', () => {
     const { app } = gateway();
 
     for (let batch = 0; batch < 5; batch += 1) {
-      const answers = await Promise.all(Array.from({ length: 10 }, () => post(app)));
+      const answers = await Promise.all(Array.from({ length: 10 }, () => register(app)));
       expect(answers.map((res) => res.status)).toEqual(Array(10).fill(202));
     }
 
@@ -78,7 +67,7 @@ describe('credentials from STS AssumeRole', () => {
       REDSHIFT_ROLE_DURATION_SECONDS: '900',
     });
 
-    await post(app);
+    await register(app);
 
     expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toEqual({
       RoleArn: 'arn:aws:iam::111122223333:role/namespace-registrar',
@@ -92,7 +81,7 @@ describe('credentials from STS AssumeRole', () => {
     sts.on(AssumeRoleCommand).resolves(assumedRole('ASIAASSUMED0042'));
     const { app } = gateway();
 
-    const res = await post(app);
+    const res = await register(app);
 
     expect(res.status).toBe(202);
     const [call] = redshift.calls;
@@ -114,12 +103,12 @@ describe('credentials from STS AssumeRole', () => {
     sts.on(AssumeRoleCommand).rejectsOnce(denied).resolves(assumedRole());
     const { app } = gateway();
 
-    const failed = await post(app);
-    const pausedAnswers = await Promise.all(Array.from({ length: 20 }, () => post(app)));
+    const failed = await register(app);
+    const pausedAnswers = await Promise.all(Array.from({ length: 20 }, () => register(app)));
     const callsWhilePaused = sts.commandCalls(AssumeRoleCommand).length;
     // The first back-off pause is at most one second.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const recovered = await post(app);
+    const recovered = await register(app);
 
     expect(failed.status).toBe(502);
     expect(failed.body).toMatchObject({
@@ -141,7 +130,7 @@ describe('credentials from STS AssumeRole', () => {
     sts.on(AssumeRoleCommand).rejects(throttled);
     const { app } = gateway({ UPSTREAM_MAX_ATTEMPTS: '1' });
 
-    const answers = await Promise.all(Array.from({ length: 30 }, () => post(app)));
+    const answers = await Promise.all(Array.from({ length: 30 }, () => register(app)));
 
     expect(new Set(answers.map((res) => res.status))).toEqual(new Set([503]));
     expect(answers[0]?.body).toMatchObject({
@@ -163,7 +152,7 @@ describe('credentials that AWS refuses while the cache believes them valid', () 
         .resolvesOnce(assumedRole('ASIAOLD0000000001'))
         .resolves(assumedRole('ASIANEW0000000002'));
       const { app } = gateway();
-      await post(app);
+      await register(app);
       let refusals = 0;
       redshift.answerWith((call, res) => {
         if (call.authorization?.includes('ASIAOLD') === true) {
@@ -174,7 +163,7 @@ describe('credentials that AWS refuses while the cache believes them valid', () 
         registering(call, res);
       });
 
-      const answers = await Promise.all(Array.from({ length: 5 }, () => post(app)));
+      const answers = await Promise.all(Array.from({ length: 5 }, () => register(app)));
 
       expect(answers.map((res) => res.status)).toEqual(Array(5).fill(202));
       expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
@@ -187,7 +176,7 @@ describe('credentials that AWS refuses while the cache believes them valid', () 
     redshift.answerWith(fault('InvalidClientTokenId', 403));
     const { app } = gateway();
 
-    const res = await post(app);
+    const res = await register(app);
 
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({ type: '/problems/upstream-error', upstream: { code: 'InvalidClientTokenId' } });
@@ -211,7 +200,7 @@ describe('Redshift faults over the wire', () => {
       redshift.answerWith(fault(code, wireStatus));
       const { app } = gateway();
 
-      const res = await post(app);
+      const res = await register(app);
 
       expect(res.status).toBe(status);
       expect(res.body).toMatchObject({ type: `/problems/${slug}`, upstream: { code, requestId: 'aws-fault-1' } });
@@ -223,7 +212,7 @@ describe('Redshift faults over the wire', () => {
     redshift.answerWith(fault('Throttling', 400));
     const { app } = gateway({ UPSTREAM_MAX_ATTEMPTS: '3' });
 
-    const res = await post(app);
+    const res = await register(app);
 
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
@@ -235,7 +224,7 @@ describe('Redshift faults over the wire', () => {
     redshift.answerWith(() => undefined);
     const { app } = gateway({ UPSTREAM_ATTEMPT_TIMEOUT_MS: '150', UPSTREAM_MAX_ATTEMPTS: '2' });
 
-    const res = await post(app);
+    const res = await register(app);
 
     expect(res.status).toBe(504);
     expect(res.body.type).toBe('/problems/upstream-timeout');
@@ -252,7 +241,7 @@ describe('Redshift faults over the wire', () => {
     });
 
     const started = Date.now();
-    const res = await post(app);
+    const res = await register(app);
 
     expect(res.status).toBe(504);
     expect(Date.now() - started).toBeLessThan(3000);
@@ -262,7 +251,7 @@ describe('Redshift faults over the wire', () => {
     redshift.answerWith((_call, res) => res.socket?.destroy());
     const { app } = gateway();
 
-    const res = await post(app);
+    const res = await register(app);
 
     expect(res.status).toBe(503);
     expect(res.body.type).toBe('/problems/upstream-unavailable');

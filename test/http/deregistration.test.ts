@@ -12,13 +12,11 @@ import request from 'supertest';
 import { buildTestApp } from '../helpers/app';
 import { provisionedBody, serverlessBody } from '../helpers/bodies';
 import { TEST_API_KEY, testConfig } from '../helpers/config';
+import { deregister } from '../helpers/requests';
 
 const redshift = mockClient(RedshiftClient);
 const $metadata = { httpStatusCode: 400, requestId: 'aws-request-9' };
 beforeEach(() => redshift.reset());
-
-const deregister = (app: Parameters<typeof request>[0], body: object = provisionedBody()) =>
-  request(app).post('/namespaces/deregistrations').set('X-API-Key', TEST_API_KEY).send(body);
 
 describe('POST /namespaces/deregistrations', () => {
   it('for a provisioned cluster, sends exactly that to DeregisterNamespace and returns 202 Deregistering', async () => {

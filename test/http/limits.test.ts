@@ -4,6 +4,7 @@ import request from 'supertest';
 import { buildTestApp } from '../helpers/app';
 import { provisionedBody } from '../helpers/bodies';
 import { OTHER_API_KEY, TEST_API_KEY, testConfig } from '../helpers/config';
+import { register } from '../helpers/requests';
 
 const redshift = mockClient(RedshiftClient);
 beforeEach(() => {
@@ -11,8 +12,7 @@ beforeEach(() => {
   redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
 });
 
-const post = (app: Parameters<typeof request>[0], key = TEST_API_KEY) =>
-  request(app).post('/namespaces/registrations').set('X-API-Key', key).send(provisionedBody());
+const post = (app: Parameters<typeof register>[0], key = TEST_API_KEY) => register(app, provisionedBody(), key);
 
 describe('per-caller rate limit', () => {
   it('past RATE_LIMIT_PER_MINUTE, answers 429 rate-limited with Retry-After and RateLimit headers', async () => {

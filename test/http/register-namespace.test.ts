@@ -12,13 +12,10 @@ import { RoleAssumptionError } from '../../src/aws/assumed-role-credentials';
 import { buildTestApp } from '../helpers/app';
 import { provisionedBody, serverlessBody } from '../helpers/bodies';
 import { TEST_API_KEY } from '../helpers/config';
+import { register } from '../helpers/requests';
 
 const redshift = mockClient(RedshiftClient);
 const metadata = { httpStatusCode: 400, requestId: 'aws-request-1' };
-
-function post(app: Parameters<typeof request>[0], body: object = provisionedBody()) {
-  return request(app).post('/namespaces/registrations').set('Authorization', `Bearer ${TEST_API_KEY}`).send(body);
-}
 
 function serviceError(
   name: string,
@@ -45,7 +42,7 @@ describe('POST /namespaces/registrations, on success', () => {
     redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
     const { app } = buildTestApp();
 
-    const res = await post(app, provisionedBody('analytics-prod'));
+    const res = await register(app, provisionedBody('analytics-prod'));
 
     expect(res.status).toBe(202);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -63,7 +60,7 @@ describe('POST /namespaces/registrations, on success', () => {
     redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
     const { app } = buildTestApp();
 
-    const res = await post(app, serverlessBody());
+    const res = await register(app, serverlessBody());
 
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ Status: 'Registering' });
@@ -79,7 +76,7 @@ describe('POST /namespaces/registrations, on success', () => {
     redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
     const { app, logs } = buildTestApp();
 
-    const res = await post(app).set('X-Request-Id', 'ci-run-42.step:7');
+    const res = await register(app).set('X-Request-Id', 'ci-run-42.step:7');
 
     expect(res.headers['x-request-id']).toBe('ci-run-42.step:7');
     expect(logs.records().find((r) => r.msg === 'request completed')).toMatchObject({ requestId: 'ci-run-42.step:7' });
@@ -89,7 +86,7 @@ describe('POST /namespaces/registrations, on success', () => {
     redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
     const { app } = buildTestApp();
 
-    const res = await post(app).set('X-Request-Id', 'has spaces and "quotes"');
+    const res = await register(app).set('X-Request-Id', 'has spaces and "quotes"');
 
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -98,7 +95,7 @@ describe('POST /namespaces/registrations, on success', () => {
     redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
     const { app, logs } = buildTestApp();
 
-    const res = await post(app).set('User-Agent', 'ci-job/1.0');
+    const res = await register(app).set('User-Agent', 'ci-job/1.0');
 
     const access = logs.records().filter((r) => r.requestId === res.headers['x-request-id']);
     expect(access).toHaveLength(1);
@@ -244,7 +241,7 @@ describe('POST /namespaces/registrations, when Redshift fails', () => {
       redshift.on(RegisterNamespaceCommand).rejects(error);
       const { app } = buildTestApp();
 
-      const res = await post(app);
+      const res = await register(app);
 
       expect(res.status).toBe(status);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -266,7 +263,7 @@ describe('POST /namespaces/registrations, when Redshift fails', () => {
       .rejects(serviceError('InvalidParameterValue', 400, 'client', `bad\r\nvalue\u2028${'x'.repeat(600)}`));
     const { app } = buildTestApp();
 
-    const { body } = await post(app);
+    const { body } = await register(app);
 
     expect(body.upstream.message).toMatch(/^bad value x+…$/);
     expect(body.upstream.message).toHaveLength(500);
@@ -277,7 +274,7 @@ describe('POST /namespaces/registrations, when Redshift fails', () => {
     const { app } = buildTestApp({ timeoutMs: 200 });
 
     const started = Date.now();
-    const res = await post(app);
+    const res = await register(app);
 
     expect(res.status).toBe(504);
     expect(res.body.type).toBe('/problems/upstream-timeout');
@@ -288,7 +285,7 @@ describe('POST /namespaces/registrations, when Redshift fails', () => {
     redshift.on(RegisterNamespaceCommand).rejects(new TypeError('cannot read secretAccessKey of undefined'));
     const { app, logs } = buildTestApp();
 
-    const res = await post(app);
+    const res = await register(app);
 
     expect(res.status).toBe(500);
     expect(res.body).toEqual({
@@ -307,7 +304,7 @@ describe('POST /namespaces/registrations, when Redshift fails', () => {
     redshift.on(RegisterNamespaceCommand).rejects(new InvalidClusterStateFault({ message: 'x', $metadata: metadata }));
     const { app, logs } = buildTestApp();
 
-    const res = await post(app);
+    const res = await register(app);
 
     const line = logs.records().find((r) => r.requestId === res.headers['x-request-id']);
     expect(line).toMatchObject({ level: 40, upstreamCode: 'InvalidClusterStateFault', res: { statusCode: 409 } });
@@ -319,7 +316,7 @@ describe('POST /namespaces/registrations, when Redshift accepts with an unusual 
     redshift.on(RegisterNamespaceCommand).resolves({});
     const { app, logs } = buildTestApp();
 
-    const res = await post(app);
+    const res = await register(app);
 
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ Status: 'Registering' });
@@ -330,7 +327,7 @@ describe('POST /namespaces/registrations, when Redshift accepts with an unusual 
     redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registered' as 'Registering' });
     const { app } = buildTestApp();
 
-    const res = await post(app);
+    const res = await register(app);
 
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ Status: 'Registered' });
@@ -375,7 +372,7 @@ describe('POST /namespaces/registrations, when the connection fails before AWS a
       .rejects(Object.assign(networkError('ECONNREFUSED'), { $metadata: { attempts: 3 } }));
     const { app } = buildTestApp();
 
-    const res = await post(app);
+    const res = await register(app);
 
     expect(res.status).toBe(503);
     expect(res.body.upstream).toBeUndefined();

@@ -7,6 +7,7 @@ import { createGateway, type Gateway } from '../../src/gateway';
 import { createRedisIdempotencyStore } from '../../src/http/idempotency/redis-store';
 import { createLogger } from '../../src/logger';
 import { startEmulator, type Emulator } from '../emulator/emulator';
+import { emulatorEnv, useEmulatorBaseCredentials } from '../emulator/gateway-env';
 import { provisionedBody } from '../helpers/bodies';
 import { TEST_API_KEY, testEnv } from '../helpers/config';
 import { seed } from '../helpers/local-stack';
@@ -21,8 +22,7 @@ describeWithRedis('Idempotency-Key on Redis', () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     emulator = await startEmulator({ seed });
-    process.env.AWS_ACCESS_KEY_ID = seed.baseCredentials[0]?.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = seed.baseCredentials[0]?.secretAccessKey;
+    useEmulatorBaseCredentials(seed);
   }, 20_000);
   afterAll(async () => {
     for (const { server, gateway } of running) {
@@ -39,11 +39,7 @@ describeWithRedis('Idempotency-Key on Redis', () => {
   async function replica(): Promise<string> {
     const config = loadConfig(
       testEnv({
-        AWS_REGION: 'us-east-1',
-        REDSHIFT_ROLE_ARN: seed.roles[0]?.arn,
-        AWS_ENDPOINT_URL_REDSHIFT: emulator.url,
-        AWS_ENDPOINT_URL_STS: emulator.url,
-        AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: emulator.url,
+        ...emulatorEnv(emulator.url, seed),
         REDIS_URL: redis.url,
         RATE_LIMIT_PER_MINUTE: '10000',
       }),

@@ -56,7 +56,7 @@ describe('readiness against the emulator', () => {
     stack.gateway.warmUp();
     await readyzUntil(stack.url, 200);
 
-    stack.gateway.startDraining();
+    stack.gateway.lifecycle.startDraining();
     const res = await request(stack.url).get('/readyz');
 
     expect(res.status).toBe(503);

@@ -293,7 +293,7 @@ describe('waiting: bounds, shutdown and policy', () => {
       await new Promise((resolve) => setTimeout(resolve, 800));
 
       const started = Date.now();
-      other.gateway.startDraining();
+      other.gateway.lifecycle.startDraining();
       const res = await answered;
 
       expect(res.status).toBe(202);

@@ -51,10 +51,12 @@ export function createJwtVerifier(jwt: JwtConfig, now: () => number = Date.now):
       }));
     } catch (error) {
       if (error instanceof JwksUnavailableError) {
-        throw new AuthUnavailableError('The identity provider keys cannot be fetched right now.');
+        throw new AuthUnavailableError('The identity provider keys cannot be fetched right now.', { cause: error });
       }
       if (error instanceof errors.JOSEError) {
-        throw new UnauthorizedError(`The bearer token is not valid (${describe(error)}).`, 'invalid_token');
+        throw new UnauthorizedError(`The bearer token is not valid (${describe(error)}).`, 'invalid_token', {
+          cause: error,
+        });
       }
       throw error;
     }

@@ -7,12 +7,12 @@ import type {
 import type { RegistrationAction } from '../../domain/access-policy';
 import type { Caller } from '../../domain/caller';
 import { authorizeChange, changeRegistration, type ChangeRegistrationDeps } from '../../domain/change-registration';
-import { toNamespaceTarget } from '../../domain/namespace-target';
 import { mayReadStatus, type RegistrationStatusDeps } from '../../domain/registration-status';
 import { changeRegistrationAndWait } from '../../domain/wait-for-registration';
 import '../locals';
 import { preferredWaitSeconds } from '../prefer';
 import { statusLocation } from '../status-location';
+import { toRegistrationCommand } from '../wire';
 import type { WaitingRoom } from '../waiting-room';
 
 export type ChangeRegistrationHandlerDeps = ChangeRegistrationDeps &
@@ -37,19 +37,19 @@ export function changeRegistrationHandler(
 > {
   return async (req, res) => {
     const context = contextOf(res);
-    const target = toNamespaceTarget(req.body.NamespaceIdentifier);
-    const [consumerIdentifier] = req.body.ConsumerIdentifiers;
+    const command = toRegistrationCommand(req.body);
+    const { target, consumerIdentifier } = command;
     // Only answers of an accepted change point at the status resource; a problem does not.
     const location = statusLocation(target, consumerIdentifier);
     const waitSeconds = Math.min(preferredWaitSeconds(req.get('prefer')) ?? 0, deps.waitingRoom.maxWaitSeconds);
     // A preference the caller may not have served (no `read`) is ignored, as RFC 7240 lets a server do.
     if (waitSeconds === 0 || !mayReadStatus(deps, context.caller, target, consumerIdentifier)) {
-      const status = await changeRegistration(deps, context, action, req.body);
+      const status = await changeRegistration(deps, context, action, command);
       res.status(202).location(location).json({ Status: status });
       return;
     }
     const outcome = await deps.waitingRoom.wait(action, (signal) =>
-      changeRegistrationAndWait(deps, context, action, req.body, { waitMs: waitSeconds * 1000, signal }),
+      changeRegistrationAndWait(deps, context, action, command, { waitMs: waitSeconds * 1000, signal }),
     );
     if (outcome.completed) {
       res.set('Preference-Applied', `wait=${waitSeconds}`).status(200).location(location).json(outcome.document);
@@ -65,7 +65,7 @@ export function authorizeChangeHandler(
   action: RegistrationAction,
 ): RequestHandler<Record<string, never>, RegistrationStatusResponse, NamespaceRegistrationRequest> {
   return (req, res, next) => {
-    authorizeChange(deps, contextOf(res), action, req.body);
+    authorizeChange(deps, contextOf(res), action, toRegistrationCommand(req.body));
     next();
   };
 }

@@ -36,6 +36,17 @@ describe('the contract documents every problem of the table', () => {
     expect(description).toContain(`\`${slug}\``);
   });
 
+  it('the two changes share one request body and one set of responses, so that they cannot drift apart', () => {
+    const [register, deregister] = operations.map(([, path]) => document.paths[path]?.post) as unknown as [
+      Record<string, unknown>,
+      Record<string, unknown>,
+    ];
+
+    expect(register.requestBody).toEqual({ $ref: '#/components/requestBodies/NamespaceChange' });
+    expect(deregister.requestBody).toEqual(register.requestBody);
+    expect(deregister.responses).toEqual(register.responses);
+  });
+
   it('every slug that a response description names is one the gateway answers', () => {
     const known = new Set(specs.map((spec) => spec.slug));
     const named = Object.values(document.components.responses).flatMap((response) =>

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { createApp } from './app';
-import { createAwsClients } from './aws/clients';
+import { createAwsClients, type AwsClients } from './aws/clients';
 import {
   createSdkNamespaceRegistry,
   type CredentialRefusal,
@@ -13,6 +13,7 @@ import { createConcurrencyLimit, readerWithConcurrencyLimit, withConcurrencyLimi
 import { createWaitingRoom } from './http/waiting-room';
 import { loadContract } from './http/contract';
 import { createMemoryIdempotencyStore } from './http/idempotency/memory-store';
+import type { IdempotencyStore } from './http/idempotency/store';
 import { createRedisIdempotencyStore } from './http/idempotency/redis-store';
 import { createSharedRateLimitStore } from './http/middleware/shared-rate-limit-store';
 import { createInFlightRequests } from './http/in-flight';
@@ -30,26 +31,40 @@ export interface Gateway {
   destroy(): void;
 }
 
-/** Wires the production pieces together: AWS clients → adapter → app. Used by main.ts and the integration tests. */
-export function createGateway(
-  config: Config,
-  logger: Logger,
-  auditLog: AuditLog = createAuditLog(config.auditLogFile),
-): Gateway {
+/**
+ * What a test may put in place of the production piece; everything else is built as in production.
+ * The HTTP tests hand in AWS clients whose `send` they stub and a role with static credentials.
+ */
+export interface GatewayOverrides {
+  readonly aws?: AwsClients;
+  readonly auditLog?: AuditLog;
+  readonly idempotencyStore?: IdempotencyStore;
+  /** Check every answer against the contract too. */
+  readonly validateResponses?: boolean;
+}
+
+/**
+ * The one wiring of the gateway: config → AWS clients → adapters → use cases → app, with its
+ * lifecycle. main.ts, the integration tests and (with overrides) the HTTP tests all build it here.
+ */
+export function createGateway(config: Config, logger: Logger, overrides: GatewayOverrides = {}): Gateway {
+  const auditLog = overrides.auditLog ?? createAuditLog(config.auditLogFile);
   const metrics = createMetrics();
   const inFlight = createInFlightRequests((size) => metrics.httpInFlight.set(size));
   let assumedOnce = false;
 
-  const aws = createAwsClients(config.aws, (attempt) => {
-    metrics.assumeRoleCalls.inc({ outcome: attempt.ok ? 'ok' : 'error' });
-    if (attempt.ok) {
-      if (assumedOnce) metrics.credentialRefreshes.inc();
-      assumedOnce = true;
-      logger.info({ roleArn: config.aws.roleArn, expiration: attempt.expiration }, 'role assumed');
-    } else {
-      logger.error({ roleArn: config.aws.roleArn, code: attempt.code }, 'role could not be assumed');
-    }
-  });
+  const aws =
+    overrides.aws ??
+    createAwsClients(config.aws, (attempt) => {
+      metrics.assumeRoleCalls.inc({ outcome: attempt.ok ? 'ok' : 'error' });
+      if (attempt.ok) {
+        if (assumedOnce) metrics.credentialRefreshes.inc();
+        assumedOnce = true;
+        logger.info({ roleArn: config.aws.roleArn, expiration: attempt.expiration }, 'role assumed');
+      } else {
+        logger.error({ roleArn: config.aws.roleArn, code: attempt.code }, 'role could not be assumed');
+      }
+    });
   const { redshift, serverless, role: assumedRole } = aws;
   const onCall = ({ operation, outcome, code, seconds }: UpstreamCallRecord) => {
     metrics.upstreamCalls.inc({ operation, outcome, code });
@@ -95,13 +110,15 @@ export function createGateway(
     // A claim outlives the longest a request can take (upstream, and waiting), with room to spare.
     claimTtlMs: Math.max(60_000, 2 * config.aws.timeoutMs + config.waiting.maxWaitSeconds * 1000),
   };
-  const idempotencyStore = config.idempotency.redisUrl
-    ? createRedisIdempotencyStore({ url: config.idempotency.redisUrl, logger, ...times })
-    : createMemoryIdempotencyStore({
-        maxEntries: config.idempotency.maxEntries,
-        maxEntriesPerOwner: config.idempotency.maxEntriesPerCaller,
-        ...times,
-      });
+  const idempotencyStore =
+    overrides.idempotencyStore ??
+    (config.idempotency.redisUrl
+      ? createRedisIdempotencyStore({ url: config.idempotency.redisUrl, logger, ...times })
+      : createMemoryIdempotencyStore({
+          maxEntries: config.idempotency.maxEntries,
+          maxEntriesPerOwner: config.idempotency.maxEntriesPerCaller,
+          ...times,
+        }));
 
   const rateLimitStore = config.idempotency.redisUrl
     ? createSharedRateLimitStore({
@@ -138,6 +155,7 @@ export function createGateway(
     metrics,
     inFlight,
     isDraining: () => lifecycle.isDraining(),
+    validateResponses: overrides.validateResponses,
     readiness: {
       check() {
         if (lifecycle.isDraining()) return { ready: false, reason: 'the gateway is shutting down' };

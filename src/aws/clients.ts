@@ -87,7 +87,6 @@ function createRedshiftClient(
 
 /** Every AWS client of the gateway, sharing one HTTP handler: STS, the assumed role, Redshift, Redshift Serverless. */
 export interface AwsClients {
-  readonly sts: STSClient;
   readonly role: AssumedRole;
   readonly redshift: RedshiftClient;
   readonly serverless: RedshiftServerlessClient;
@@ -103,7 +102,6 @@ export function createAwsClients(aws: AwsConfig, onAssumeRoleAttempt?: AssumedRo
   const redshift = createRedshiftClient(aws, requestHandler, role);
   const serverless = createRedshiftServerlessClient(aws, requestHandler, role);
   return {
-    sts,
     role,
     redshift,
     serverless,

@@ -1,28 +1,14 @@
 import { RedshiftClient } from '@aws-sdk/client-redshift';
 import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import type { Express } from 'express';
-import { createApp } from '../../src/app';
 import type { AssumedRole } from '../../src/aws/assumed-role-credentials';
-import { createSdkNamespaceRegistry } from '../../src/aws/sdk-namespace-registry';
-import { createSdkRegistrationStatusReader } from '../../src/aws/sdk-registration-status';
 import type { Config } from '../../src/config';
 import type { AuditEvent } from '../../src/domain/audit';
-import {
-  createConcurrencyLimit,
-  readerWithConcurrencyLimit,
-  withConcurrencyLimit,
-} from '../../src/domain/concurrency-limit';
-import { createWaitingRoom } from '../../src/http/waiting-room';
-import { loadContract, type Contract } from '../../src/http/contract';
-import { createMemoryIdempotencyStore } from '../../src/http/idempotency/memory-store';
+import { createGateway } from '../../src/gateway';
 import type { IdempotencyStore } from '../../src/http/idempotency/store';
-import { createInFlightRequests } from '../../src/http/in-flight';
 import { createLogger } from '../../src/logger';
-import { createMetrics } from '../../src/metrics';
 import { testConfig } from './config';
 import { LogCapture } from './log-capture';
-
-const contract: Contract = loadContract();
 
 export interface TestApp {
   app: Express;
@@ -31,58 +17,41 @@ export interface TestApp {
   audit: AuditEvent[];
 }
 
+const STATIC_CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret-test' };
+
+/** A role whose credentials never change: nothing to assume, nothing to discard when AWS refuses them. */
+const staticRole = (): AssumedRole => ({
+  credentials: () => Promise.resolve(STATIC_CREDENTIALS),
+  readiness: () => ({ ready: true }),
+  refreshInBackground: () => undefined,
+  generation: () => 0,
+  discard: () => false,
+});
+
 /**
- * The real app and the real SDK adapter around a RedshiftClient with static credentials; tests
- * stub its `send` with aws-sdk-client-mock or hand in a client of their own.
+ * The gateway as production wires it (createGateway), with the AWS clients replaced: a RedshiftClient
+ * and a RedshiftServerlessClient with static credentials and one attempt, whose `send` tests stub with
+ * aws-sdk-client-mock, or clients of their own. Answers are checked against the contract too.
  */
 export function buildTestApp({
   config = testConfig(),
-  client = new RedshiftClient({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret-test' },
-    maxAttempts: 1,
-  }),
-  // Static credentials: nothing to discard when AWS refuses them.
-  role = {
-    credentials: () => Promise.resolve({ accessKeyId: 'AKIDTEST', secretAccessKey: 'secret-test' }),
-    generation: () => 0,
-    discard: () => false,
-  },
-  serverless = new RedshiftServerlessClient({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret-test' },
-    maxAttempts: 1,
-  }),
-  timeoutMs = config.aws.timeoutMs,
-  idempotencyStore = createMemoryIdempotencyStore({ ttlMs: 60_000, claimTtlMs: 60_000, maxEntries: 1000 }),
+  client = new RedshiftClient({ region: 'eu-west-1', credentials: STATIC_CREDENTIALS, maxAttempts: 1 }),
+  serverless = new RedshiftServerlessClient({ region: 'eu-west-1', credentials: STATIC_CREDENTIALS, maxAttempts: 1 }),
+  role = staticRole(),
+  idempotencyStore,
 }: {
   config?: Config;
   client?: RedshiftClient;
   serverless?: RedshiftServerlessClient;
-  role?: Pick<AssumedRole, 'credentials' | 'generation' | 'discard'>;
-  timeoutMs?: number;
+  role?: AssumedRole;
   idempotencyStore?: IdempotencyStore;
 } = {}): TestApp {
   const logs = new LogCapture();
-  const logger = createLogger('info', logs);
   const audit: AuditEvent[] = [];
-  const limit = createConcurrencyLimit(config.limits.maxConcurrentUpstream);
-  const app = createApp({
-    config,
-    logger,
-    contract,
-    namespaceRegistry: withConcurrencyLimit(createSdkNamespaceRegistry({ client, role, timeoutMs, logger }), limit),
-    statusReader: readerWithConcurrencyLimit(
-      createSdkRegistrationStatusReader({ redshift: client, serverless, role, timeoutMs }),
-      limit,
-    ),
-    waitingRoom: createWaitingRoom(config.waiting),
+  const { app } = createGateway(config, createLogger('info', logs), {
+    aws: { redshift: client, serverless, role, destroy: () => undefined },
     auditLog: { record: (event) => audit.push(event) },
     idempotencyStore,
-    metrics: createMetrics(),
-    readiness: { check: () => ({ ready: true }) },
-    inFlight: createInFlightRequests(),
-    isDraining: () => false,
     validateResponses: true,
   });
   return { app, logs, client, audit };

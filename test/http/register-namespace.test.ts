@@ -11,7 +11,7 @@ import request from 'supertest';
 import { RoleAssumptionError } from '../../src/aws/assumed-role-credentials';
 import { buildTestApp } from '../helpers/app';
 import { provisionedBody, serverlessBody } from '../helpers/bodies';
-import { TEST_API_KEY } from '../helpers/config';
+import { TEST_API_KEY, testConfig } from '../helpers/config';
 import { register } from '../helpers/requests';
 
 const redshift = mockClient(RedshiftClient);
@@ -271,7 +271,7 @@ describe('POST /namespaces/registrations, when Redshift fails', () => {
 
   it('with a Redshift call that never ends, returns 504 once UPSTREAM_TIMEOUT_MS has passed', async () => {
     redshift.on(RegisterNamespaceCommand).callsFake(() => new Promise(() => undefined));
-    const { app } = buildTestApp({ timeoutMs: 200 });
+    const { app } = buildTestApp({ config: testConfig({ UPSTREAM_TIMEOUT_MS: '200', UPSTREAM_MAX_ATTEMPTS: '1' }) });
 
     const started = Date.now();
     const res = await register(app);

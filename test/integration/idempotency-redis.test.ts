@@ -44,7 +44,9 @@ describeWithRedis('Idempotency-Key on Redis', () => {
         RATE_LIMIT_PER_MINUTE: '10000',
       }),
     );
-    const gateway = createGateway(config, createLogger('info', new LogCapture()), { record: () => undefined });
+    const gateway = createGateway(config, createLogger('info', new LogCapture()), {
+      auditLog: { record: () => undefined },
+    });
     const server = gateway.app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     running.push({ server, gateway });

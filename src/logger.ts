@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { Config } from './config';
+import type { LogLevel } from './config/variables';
 import type { AuditLog } from './domain/audit';
 
 export type { Logger };
@@ -12,7 +12,7 @@ const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-api-key"]',
  * batching the lines that arrive while one is under way (a synchronous write per line was the
  * largest single cost in the benchmark's profile); pino flushes what is pending when the process exits.
  */
-export function createLogger(level: Config['logLevel'], destination?: DestinationStream): Logger {
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   return pino(
     {
       level,

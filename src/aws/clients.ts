@@ -4,17 +4,40 @@ import { RedshiftClient } from '@aws-sdk/client-redshift';
 import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Config } from '../config';
+import type { RetryMode } from '../config/variables';
 import { createAssumedRole, type AssumedRole, type AssumedRoleOptions } from './assumed-role-credentials';
 
-type AwsConfig = Config['aws'];
+/** How the gateway reaches AWS: region, role, endpoints, retries, deadlines, sockets. */
+export interface AwsOptions {
+  readonly region: string;
+  readonly roleArn: string;
+  readonly roleExternalId: string | undefined;
+  readonly roleSessionName: string;
+  readonly roleDurationSeconds: number;
+  readonly redshiftEndpoint: string | undefined;
+  readonly stsEndpoint: string | undefined;
+  readonly serverlessEndpoint: string | undefined;
+  readonly useFipsEndpoint: boolean;
+  readonly useDualstackEndpoint: boolean;
+  /** The SDK's retry mode for every client. */
+  readonly retryMode: RetryMode;
+  /** Sent in the user agent of every AWS call, so that CloudTrail tells the gateway's calls apart. */
+  readonly userAgentAppId: string;
+  /** Overall deadline of one call, retries and back-off included. */
+  readonly timeoutMs: number;
+  readonly connectTimeoutMs: number;
+  /** Explicit, or derived so that every attempt and the back-off between them fit in `timeoutMs`. */
+  readonly attemptTimeoutMs: number;
+  readonly maxAttempts: number;
+  readonly maxSockets: number;
+}
 
 /**
  * The HTTP handler shared by the SDK clients: keep-alive sockets up to a bound, and connect and
  * per-attempt timeouts that really abort the attempt (the SDK only warns on a request timeout
  * unless throwOnRequestTimeout is set), so that retries can happen within the overall deadline.
  */
-function createRequestHandler(aws: AwsConfig): NodeHttpHandler {
+function createRequestHandler(aws: AwsOptions): NodeHttpHandler {
   const agentOptions = { keepAlive: true, maxSockets: aws.maxSockets };
   return new NodeHttpHandler({
     connectionTimeout: aws.connectTimeoutMs,
@@ -26,7 +49,7 @@ function createRequestHandler(aws: AwsConfig): NodeHttpHandler {
 }
 
 /** What every SDK client of the gateway shares: region, endpoint variants, retries, user agent, sockets. */
-function commonClientConfig(aws: AwsConfig, requestHandler: NodeHttpHandler) {
+function commonClientConfig(aws: AwsOptions, requestHandler: NodeHttpHandler) {
   return {
     region: aws.region,
     useFipsEndpoint: aws.useFipsEndpoint,
@@ -39,13 +62,13 @@ function commonClientConfig(aws: AwsConfig, requestHandler: NodeHttpHandler) {
 }
 
 /** The STS client that assumes the role, itself signed with the default provider chain. */
-function createStsClient(aws: AwsConfig, requestHandler: NodeHttpHandler): STSClient {
+function createStsClient(aws: AwsOptions, requestHandler: NodeHttpHandler): STSClient {
   return new STSClient({ ...commonClientConfig(aws, requestHandler), endpoint: aws.stsEndpoint });
 }
 
 /** The role of REDSHIFT_ROLE_ARN, assumed through `sts` with the configured session settings. */
 function createConfiguredRole(
-  aws: AwsConfig,
+  aws: AwsOptions,
   sts: STSClient,
   onAttempt?: AssumedRoleOptions['onAttempt'],
 ): AssumedRole {
@@ -61,7 +84,7 @@ function createConfiguredRole(
 
 /** The Redshift Serverless client (status reads of serverless namespaces), signed like the Redshift one. */
 function createRedshiftServerlessClient(
-  aws: AwsConfig,
+  aws: AwsOptions,
   requestHandler: NodeHttpHandler,
   assumedRole: AssumedRole,
 ): RedshiftServerlessClient {
@@ -74,7 +97,7 @@ function createRedshiftServerlessClient(
 
 /** The one Redshift client of the process, signed with the assumed role's credentials. */
 function createRedshiftClient(
-  aws: AwsConfig,
+  aws: AwsOptions,
   requestHandler: NodeHttpHandler,
   assumedRole: AssumedRole,
 ): RedshiftClient {
@@ -95,7 +118,7 @@ export interface AwsClients {
 }
 
 /** The one place the AWS clients are built: the gateway, the benchmark's baseline and the tests use it. */
-export function createAwsClients(aws: AwsConfig, onAssumeRoleAttempt?: AssumedRoleOptions['onAttempt']): AwsClients {
+export function createAwsClients(aws: AwsOptions, onAssumeRoleAttempt?: AssumedRoleOptions['onAttempt']): AwsClients {
   const requestHandler = createRequestHandler(aws);
   const sts = createStsClient(aws, requestHandler);
   const role = createConfiguredRole(aws, sts, onAssumeRoleAttempt);

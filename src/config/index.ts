@@ -1,113 +1,50 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { AppOptions } from '../app';
+import type { AwsOptions } from '../aws/clients';
 import { worstCaseBackoffMs } from '../aws/retry-budget';
 import { ALLOW_ALL, AccessPolicyError, parseAccessPolicy, type AccessPolicy } from '../domain/access-policy';
+import { duplicateKeyProblems, parseApiKeyEntries, type ApiKeyDigest } from '../http/auth/api-keys';
+import type { JwtOptions } from '../http/auth/jwt-verifier';
+import type { AuthOptions } from '../http/middleware/authenticate';
+import type { HttpServerOptions } from '../http/server';
+import type { WaitingRoomOptions } from '../http/waiting-room';
 import { GATEWAY_VERSION } from '../version';
 import { misspeltVariables, unknownRegionProblem } from './near-misses';
-import {
-  VARIABLES,
-  type EnvValues,
-  type LogLevel,
-  type RetryMode,
-  type Variable,
-  type VariableName,
-} from './variables';
+import { VARIABLES, type EnvValues, type LogLevel, type Variable, type VariableName } from './variables';
 
 export type { LogLevel, RetryMode } from './variables';
 
-export interface ApiKeyDigest {
-  /** The caller's name, used as its identity in logs. */
-  readonly name: string;
-  /** SHA-256 digest of the key, 32 bytes. */
-  readonly digest: Buffer;
-}
-
+/**
+ * The gateway's configuration, parsed from the environment once. Each section's type is owned by
+ * the module that uses it; this composes them.
+ */
 export interface Config {
   readonly port: number;
   readonly host: string;
   /** How long shutdown waits for requests in flight before answering them 503. */
   readonly shutdownTimeoutMs: number;
   readonly logLevel: LogLevel;
-  readonly http: {
-    readonly bodyLimitBytes: number;
-    readonly jsonMaxDepth: number;
-    /** Number of proxy hops in front of the gateway whose X-Forwarded-For is believed. */
-    readonly trustProxyHops: number;
-    /** Origins allowed by CORS; empty means no CORS headers at all. */
-    readonly corsOrigins: readonly string[];
-    /** Node's HTTP server limits: slow or idle clients cannot hold sockets for long. */
-    readonly headersTimeoutMs: number;
-    readonly requestTimeoutMs: number;
-    readonly keepAliveTimeoutMs: number;
-    readonly maxConnections: number;
-    /** A bearer token that GET /metrics requires; open when unset. */
-    readonly metricsToken: string | undefined;
-  };
-  readonly auth: {
-    readonly disabled: boolean;
-    readonly apiKeys: readonly ApiKeyDigest[];
-    readonly jwt: JwtConfig | undefined;
-  };
-  readonly authz: {
-    readonly policy: AccessPolicy;
+  readonly http: AppOptions['http'] & HttpServerOptions;
+  readonly auth: AuthOptions;
+  readonly authz: AppOptions['authz'] & {
     /** True when AUTHZ_ALLOW_ALL=true stands in for a policy file. */
     readonly allowAll: boolean;
   };
-  readonly limits: {
-    readonly ratePerMinute: number;
-    readonly maxConcurrentUpstream: number;
-  };
+  readonly limits: AppOptions['limits'] & { readonly maxConcurrentUpstream: number };
   /** `Prefer: wait` on the changes: the longest a request may wait, and how many may wait at once. */
-  readonly waiting: {
-    readonly maxWaitSeconds: number;
-    readonly maxWaiting: number;
-  };
+  readonly waiting: WaitingRoomOptions;
   readonly idempotency: {
     readonly ttlSeconds: number;
     readonly maxEntries: number;
     readonly maxEntriesPerCaller: number;
-    /** Redis shared by the replicas; in-process memory when unset. */
+    /** Redis shared by the replicas (idempotency records and the rate limit); in-process when unset. */
     readonly redisUrl: string | undefined;
   };
   /** Audit events go to this file, or to stdout when unset. */
   readonly auditLogFile: string | undefined;
-  readonly aws: {
-    readonly region: string;
-    readonly roleArn: string;
-    readonly roleExternalId: string | undefined;
-    readonly roleSessionName: string;
-    readonly roleDurationSeconds: number;
-    readonly redshiftEndpoint: string | undefined;
-    readonly stsEndpoint: string | undefined;
-    readonly serverlessEndpoint: string | undefined;
-    readonly useFipsEndpoint: boolean;
-    readonly useDualstackEndpoint: boolean;
-    /** The SDK's retry mode for every client. */
-    readonly retryMode: RetryMode;
-    /** Sent in the user agent of every AWS call, so that CloudTrail tells the gateway's calls apart. */
-    readonly userAgentAppId: string;
-    readonly timeoutMs: number;
-    readonly connectTimeoutMs: number;
-    /** Explicit, or derived so that every attempt and the back-off between them fit in `timeoutMs`. */
-    readonly attemptTimeoutMs: number;
-    readonly maxAttempts: number;
-    readonly maxSockets: number;
-  };
-}
-
-export interface JwtConfig {
-  readonly issuer: string;
-  readonly audience: string;
-  readonly jwksUrl: string;
-  readonly identityClaim: string;
-  readonly groupsClaim: string;
-  readonly algorithms: readonly string[];
-  readonly clockToleranceSeconds: number;
-  /** Least time between two JWKS fetches caused by an unknown `kid`. */
-  readonly jwksCooldownMs: number;
-  /** Oldest `iat` accepted, whatever `exp` says. */
-  readonly maxAgeSeconds: number;
+  readonly aws: AwsOptions;
 }
 
 // AWS refuses a role-chained session (base credentials that are themselves a role's, as on ECS, EKS
@@ -120,9 +57,6 @@ const MIN_ATTEMPT_TIMEOUT_MS = 100;
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
-
-const API_KEY_NAME = /^[A-Za-z0-9._-]{1,64}$/;
-const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
 /** Every environment variable the gateway reads. */
 export const CONFIG_VARIABLES = Object.keys(VARIABLES) as readonly VariableName[];
@@ -168,19 +102,19 @@ export function loadConfig(
 
   const apiKeys: ApiKeyDigest[] = [];
   if (e.API_KEYS !== undefined) {
-    apiKeys.push(...parseApiKeys('API_KEYS', e.API_KEYS.split(','), ':', problems));
+    apiKeys.push(...parseApiKeyEntries('API_KEYS', e.API_KEYS.split(','), ':', problems));
   }
   if (e.API_KEYS_FILE !== undefined) {
     const text = readFileOrReport('API_KEYS_FILE', e.API_KEYS_FILE, readTextFile, problems);
     if (text !== undefined) {
       const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
-      apiKeys.push(...parseApiKeys('API_KEYS_FILE', lines, /\s+/, problems));
+      apiKeys.push(...parseApiKeyEntries('API_KEYS_FILE', lines, /\s+/, problems));
     }
   }
-  checkUnique(apiKeys, problems);
+  problems.push(...duplicateKeyProblems(apiKeys));
 
   const jwtSettings = [e.JWT_ISSUER, e.JWT_AUDIENCE, e.JWT_JWKS_URL];
-  let jwt: JwtConfig | undefined;
+  let jwt: JwtOptions | undefined;
   if (jwtSettings.every((value) => value !== undefined)) {
     if (parsed('JWT_IDENTITY_CLAIM', 'JWT_GROUPS_CLAIM', 'JWT_ALGORITHMS', 'JWT_CLOCK_TOLERANCE_SECONDS')) {
       jwt = {
@@ -310,33 +244,6 @@ export function startupWarnings(config: Config): string[] {
   return warnings;
 }
 
-/** Entries are `name<separator>sha256hex`; the error names the entry's position, never its text. */
-function parseApiKeys(
-  variable: string,
-  entries: readonly string[],
-  separator: string | RegExp,
-  problems: string[],
-): ApiKeyDigest[] {
-  const keys: ApiKeyDigest[] = [];
-  entries.forEach((entry, index) => {
-    const [name, digest, ...rest] = entry.trim().split(separator);
-    if (
-      name === undefined ||
-      digest === undefined ||
-      rest.length > 0 ||
-      !API_KEY_NAME.test(name) ||
-      !SHA256_HEX.test(digest)
-    ) {
-      problems.push(
-        `${variable} entry ${index + 1} must be a name (letters, digits, ._-) and a 64-digit hex SHA-256 digest`,
-      );
-      return;
-    }
-    keys.push({ name, digest: Buffer.from(digest, 'hex') });
-  });
-  return keys;
-}
-
 /** The file's text, or undefined with a problem naming the variable, the resolved path and the reason. */
 function readFileOrReport(
   variable: string,
@@ -369,17 +276,6 @@ function readPolicy(path: string, readTextFile: ReadTextFile, problems: string[]
     const reason = error instanceof AccessPolicyError ? error.message : 'is not valid YAML or JSON';
     problems.push(`AUTHZ_POLICY_FILE (${resolve(path)}): ${reason}`);
     return ALLOW_ALL;
-  }
-}
-
-function checkUnique(keys: readonly ApiKeyDigest[], problems: string[]): void {
-  const names = new Set<string>();
-  const digests = new Set<string>();
-  for (const key of keys) {
-    if (names.has(key.name)) problems.push(`API key name '${key.name}' is listed twice`);
-    if (digests.has(key.digest.toString('hex'))) problems.push(`API key '${key.name}' has the digest of another key`);
-    names.add(key.name);
-    digests.add(key.digest.toString('hex'));
   }
 }
 

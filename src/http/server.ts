@@ -1,6 +1,13 @@
 import http from 'node:http';
 import type { RequestListener } from 'node:http';
-import type { Config } from '../config';
+
+/** Node's HTTP server limits: slow or idle clients cannot hold sockets for long. */
+export interface HttpServerOptions {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+}
 
 /**
  * The HTTP server around the app, with limits on what slow and idle clients may hold: a header
@@ -10,7 +17,7 @@ import type { Config } from '../config';
  * `Expect: 100-continue` is not answered here: the app sends `100 Continue` only once the caller is
  * authenticated and its body is about to be read, so that an unknown caller never gets to send one.
  */
-export function createHttpServer(app: RequestListener, options: Config['http']): http.Server {
+export function createHttpServer(app: RequestListener, options: HttpServerOptions): http.Server {
   const server = http.createServer(
     {
       headersTimeout: options.headersTimeoutMs,

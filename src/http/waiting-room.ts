@@ -15,13 +15,17 @@ export interface WaitingRoom {
   closeAll(): void;
 }
 
+/** `Prefer: wait` on the changes: the longest a request may wait, and how many may wait at once. */
+export interface WaitingRoomOptions {
+  readonly maxWaitSeconds: number;
+  readonly maxWaiting: number;
+}
+
 export function createWaitingRoom({
   maxWaitSeconds,
   maxWaiting,
   onWaited,
-}: {
-  maxWaitSeconds: number;
-  maxWaiting: number;
+}: WaitingRoomOptions & {
   /** Told of every wait's end, for metrics. */
   onWaited?: (wait: { action: RegistrationAction; outcome: string; seconds: number }) => void;
 }): WaitingRoom {

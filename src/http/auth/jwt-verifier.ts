@@ -1,7 +1,21 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
-import type { JwtConfig } from '../../config';
 import type { Caller } from '../../domain/caller';
 import { AuthUnavailableError, UnauthorizedError } from '../errors';
+
+/** OIDC callers: whose JWTs are accepted, and how they are read. */
+export interface JwtOptions {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwksUrl: string;
+  readonly identityClaim: string;
+  readonly groupsClaim: string;
+  readonly algorithms: readonly string[];
+  readonly clockToleranceSeconds: number;
+  /** Least time between two JWKS fetches caused by an unknown `kid`. */
+  readonly jwksCooldownMs: number;
+  /** Oldest `iat` accepted, whatever `exp` says. */
+  readonly maxAgeSeconds: number;
+}
 
 // After a failed JWKS fetch, no other is tried for this long: requests get 503 at once meanwhile, so
 // that a failing identity provider costs one fetch every few seconds, not one per request.
@@ -20,7 +34,7 @@ class JwksUnavailableError extends Error {
  * @throws UnauthorizedError for any token that does not verify.
  * @throws AuthUnavailableError when the JWKS cannot be fetched or read (an error status, HTML, a timeout).
  */
-export function createJwtVerifier(jwt: JwtConfig, now: () => number = Date.now): (token: string) => Promise<Caller> {
+export function createJwtVerifier(jwt: JwtOptions, now: () => number = Date.now): (token: string) => Promise<Caller> {
   const remoteKeys = createRemoteJWKSet(new URL(jwt.jwksUrl), {
     cooldownDuration: jwt.jwksCooldownMs,
     cacheMaxAge: 10 * 60_000,

@@ -1,11 +1,17 @@
 import type { Request, RequestHandler } from 'express';
-import type { Config } from '../../config';
 import type { Caller } from '../../domain/caller';
-import { createApiKeyVerifier } from '../auth/api-keys';
+import { createApiKeyVerifier, type ApiKeyDigest } from '../auth/api-keys';
 import { bearerTokenOf } from '../auth/bearer';
-import { createJwtVerifier } from '../auth/jwt-verifier';
+import { createJwtVerifier, type JwtOptions } from '../auth/jwt-verifier';
 import { UnauthorizedError } from '../errors';
 import '../locals';
+
+/** Who may call: API keys, OIDC JWTs, or (AUTH_DISABLED) everyone. */
+export interface AuthOptions {
+  readonly disabled: boolean;
+  readonly apiKeys: readonly ApiKeyDigest[];
+  readonly jwt: JwtOptions | undefined;
+}
 
 const ANONYMOUS: Caller = Object.freeze({ id: 'anonymous', via: 'none', groups: [] });
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -15,7 +21,7 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
  * when configured, a valid JWT (`Authorization: Bearer <jwt>`), and leaves the caller in
  * res.locals.caller. With AUTH_DISABLED every caller is 'anonymous'.
  */
-export function authenticate(auth: Config['auth']): RequestHandler {
+export function authenticate(auth: AuthOptions): RequestHandler {
   const verifyApiKey = createApiKeyVerifier(auth.apiKeys);
   const verifyJwt = auth.jwt && createJwtVerifier(auth.jwt);
   return async (req, res, next) => {

@@ -40,7 +40,7 @@ export type FaultClass =
  * AWS common errors (https://docs.aws.amazon.com/redshift/latest/APIReference/CommonErrors.html) and
  * STS errors that are about the gateway's own credentials or permissions, not the caller's request.
  */
-export const FAULTS_BY_NAME: Readonly<Record<string, FaultClass>> = {
+const FAULTS_BY_NAME: Readonly<Record<string, FaultClass>> = {
   ClusterNotFoundFault: 'cluster-not-found',
   InvalidNamespaceFault: 'invalid-namespace',
   // Redshift Serverless, reading a namespace (status): the same answer as RegisterNamespace gives.
@@ -101,8 +101,6 @@ const DROPPED_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
 
 /** AWS's messages are shown to callers: no control characters, bounded length. */
 const MAX_MESSAGE_LENGTH = 500;
-// Seconds to wait after InvalidClusterState: cluster operations (resize, reboot, maintenance) take minutes.
-export const INVALID_CLUSTER_STATE_RETRY_AFTER_SECONDS = 30;
 
 /**
  * Which class an error of Redshift (or of STS, for the role) falls in, or undefined for anything

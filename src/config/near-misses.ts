@@ -4,7 +4,7 @@ import { partition } from '@aws-sdk/core/client';
 // and a misspelt region would only fail at the first AWS call.
 
 /** Edit distance with adjacent transpositions (optimal string alignment): `REGOIN` is 1 from `REGION`. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
@@ -66,7 +66,7 @@ const AREAS = ['us', 'eu', 'ap', 'sa', 'ca', 'me', 'af', 'il', 'mx', 'cn', 'us-g
 const DIRECTIONS = ['north', 'south', 'east', 'west', 'central', 'northeast', 'northwest', 'southeast', 'southwest'];
 
 /** True when this SDK version's endpoint partitions name the region (not only match its pattern). */
-export const isKnownRegion = (region: string): boolean => 'description' in partition(region);
+const isKnownRegion = (region: string): boolean => 'description' in partition(region);
 
 /** A problem for a region the SDK does not know, with the nearest region it does; undefined when known. */
 export function unknownRegionProblem(region: string): string | undefined {

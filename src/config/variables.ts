@@ -34,10 +34,10 @@ const variable = <S extends z.ZodType>(
   options: { default?: string; local?: string } = {},
 ): Variable<S> => ({ section, doc, schema, ...options });
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export const RETRY_MODES = ['standard', 'adaptive'] as const;
+const RETRY_MODES = ['standard', 'adaptive'] as const;
 export type RetryMode = (typeof RETRY_MODES)[number];
 
 const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -93,7 +93,7 @@ const originList = optionalText.pipe(
 );
 
 /** The emulator's address for `npm run emulator`, and the digest of `npm run local`'s development key. */
-export const LOCAL_EMULATOR_URL = 'http://127.0.0.1:4599';
+const LOCAL_EMULATOR_URL = 'http://127.0.0.1:4599';
 export const LOCAL_API_KEY = 'local-dev-key';
 /** Where the image expects the access policy (a ConfigMap or a bind mount). */
 export const DEFAULT_POLICY_PATH = '/etc/redshift-namespace-gateway/policy.yaml';

@@ -30,7 +30,7 @@ export interface Contract {
   methodsOf(path: string): readonly string[] | undefined;
 }
 
-export const CONTRACT_PATH = `${__dirname}/../../openapi/gateway.yaml`;
+const CONTRACT_PATH = `${__dirname}/../../openapi/gateway.yaml`;
 
 /** Reads the OpenAPI contract, the single source of validation, docs and types. */
 export function loadContract(path: string = CONTRACT_PATH): Contract {

@@ -2,7 +2,8 @@
 // The gateway runs as its own process, configured only from the environment, exactly as `npm start`.
 import { spawn } from 'node:child_process';
 import { PinoPretty } from 'pino-pretty';
-import { faultsFromEnvironment, startEmulator } from './emulator';
+import { startEmulator } from './emulator';
+import { faultsFromEnvironment } from './faults';
 import { LOCAL_API_KEY, VARIABLES } from '../../src/config/variables';
 import { emulatorEnv } from './gateway-env';
 import { loadSeed } from './seed';

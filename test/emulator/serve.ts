@@ -2,7 +2,8 @@
 // every address) and EMULATOR_PORT (default 4599), with EMULATOR_FAULTS
 // (JSON) injected from the start, EMULATOR_REGISTRATION_DELAY_MS (default 2000) before a registration
 // shows in the status, and EMULATOR_SEED naming another seed. Stops on SIGINT or SIGTERM.
-import { faultsFromEnvironment, startEmulator } from './emulator';
+import { startEmulator } from './emulator';
+import { faultsFromEnvironment } from './faults';
 import { loadSeed } from './seed';
 
 async function main(): Promise<void> {

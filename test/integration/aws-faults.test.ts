@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import type { ErrorRule } from '../emulator/emulator';
+import type { ErrorRule } from '../emulator/faults';
 import { provisionedBody } from '../helpers/bodies';
 import { TEST_API_KEY } from '../helpers/config';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack';

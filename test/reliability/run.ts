@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startEmulator, type Emulator, type Faults } from '../emulator/emulator';
+import { startEmulator, type Emulator } from '../emulator/emulator';
+import type { Faults } from '../emulator/faults';
 import { loadSeed } from '../emulator/seed';
 import { provisionedBody } from '../helpers/bodies';
 import { TEST_API_KEY } from '../helpers/config';
@@ -214,180 +215,169 @@ async function rssAfterGc(gateway: GatewayProcess): Promise<number> {
 
 const openFds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
-async function scenario(
-  tallies: Tally[],
-  name: string,
-  gateway: GatewayProcess,
-  emulator: Emulator,
-  faults: Partial<Faults>,
-  options: Parameters<typeof load>[2],
-): Promise<Tally> {
-  const tally = newTally(name);
-  emulator.reset();
-  emulator.setFaults(faults);
-  await load(gateway, tally, options);
-  emulator.reset();
-  await healthy(gateway, tally);
-  tallies.push(tally);
-  return tally;
-}
-
 // Whatever happens, no gateway this suite started outlives it.
 // Every gateway here runs with the production node flags (the heap budget).
 const { nodeFlags } = productionStart();
 const spawned: GatewayProcess[] = [];
 process.on('exit', () => spawned.forEach((gateway) => gateway.child.kill('SIGKILL')));
 
+/** What every scenario runs against: the emulator, the shared gateway and its settings. */
+interface Context {
+  readonly emulator: Emulator;
+  readonly gateway: GatewayProcess;
+  readonly settings: Record<string, string>;
+}
+
+interface Scenario {
+  readonly name: string;
+  readonly run: (context: Context, tally: Tally) => Promise<void>;
+}
+
+const mixed = (i: number) => (i % 2 === 0 ? validBody : invalidBodies[i % invalidBodies.length]!);
+
+/** Load on the shared gateway with `faults` injected, then a health check once they are gone. */
+const underFaults = (name: string, faults: Partial<Faults>, options: Parameters<typeof load>[2]): Scenario => ({
+  name,
+  async run({ emulator, gateway }, tally) {
+    emulator.reset();
+    emulator.setFaults(faults);
+    await load(gateway, tally, options);
+    emulator.reset();
+    await healthy(gateway, tally);
+  },
+});
+
+/** The suite, in order: the shared gateway is stopped by the last one. */
+const SCENARIOS: readonly Scenario[] = [
+  underFaults(
+    'healthy upstream, mixed bodies',
+    {},
+    { total: 2_000, concurrency: 20, allowed: [202, 400], pick: mixed },
+  ),
+  underFaults(
+    'latency above UPSTREAM_TIMEOUT_MS',
+    { latencyMs: 7_000 },
+    { total: 100, concurrency: 20, allowed: [504] },
+  ),
+  underFaults(
+    'throttling burst (60 calls)',
+    { throttleNext: 60 },
+    { total: 300, concurrency: 20, allowed: [202, 503] },
+  ),
+  underFaults('5xx burst (60 calls)', { serverErrorNext: 60 }, { total: 300, concurrency: 20, allowed: [202, 503] }),
+  underFaults('dropped connections (40)', { dropNext: 40 }, { total: 300, concurrency: 20, allowed: [202, 503] }),
+  underFaults(
+    'STS outage, credentials cached',
+    { assumeRoleFailure: 'ServiceUnavailable' },
+    { total: 500, concurrency: 20, allowed: [202] },
+  ),
+  { name: 'STS outage, no credentials, then recovery', run: stsOutageFromColdStart },
+  { name: 'soak: 100,000 mixed requests', run: soak },
+  { name: 'SIGTERM under load', run: sigtermUnderLoad },
+];
+
+/** STS outage before any credentials: 502 while it lasts, then recovery without a restart. */
+async function stsOutageFromColdStart({ emulator, settings }: Context, tally: Tally): Promise<void> {
+  emulator.reset();
+  emulator.setFaults({ assumeRoleFailure: 'AccessDenied' });
+  const cold = await startGatewayProcess({ ...settings, LOG_LEVEL: 'info' }, emulator, nodeFlags);
+  spawned.push(cold);
+  await waitForOutput(cold, 'gateway listening');
+  await load(cold, tally, { total: 100, concurrency: 10, allowed: [502] });
+  emulator.setFaults({ assumeRoleFailure: null });
+  await waitReady(cold, 15_000).catch((error: Error) => tally.failures.push(error.message));
+  await load(cold, tally, { total: 100, concurrency: 10, allowed: [202] });
+  await healthy(cold, tally);
+  cold.child.kill('SIGTERM');
+  await cold.exited;
+}
+
+/** 100,000 mixed requests; memory after GC and file descriptors must not grow. */
+async function soak({ emulator, gateway }: Context, tally: Tally): Promise<void> {
+  emulator.reset();
+  await load(gateway, tally, { total: 5_000, concurrency: 32, allowed: [202, 400], pick: mixed });
+  const rssBefore = await rssAfterGc(gateway);
+  const fdsBefore = openFds(gateway.child.pid!);
+  tally.sent = 0;
+  tally.byStatus.clear();
+  const soakStarted = Date.now();
+  await load(gateway, tally, { total: 100_000, concurrency: 32, allowed: [202, 400], pick: mixed });
+  const seconds = (Date.now() - soakStarted) / 1000;
+  emulator.reset();
+  const rssAfter = await rssAfterGc(gateway);
+  const fdsAfter = openFds(gateway.child.pid!);
+  const growth = (rssAfter - rssBefore) / rssBefore;
+  tally.notes.push(
+    `${Math.round(tally.sent / seconds)} req/s; RSS after GC ${(rssBefore / 2 ** 20).toFixed(1)} -> ${(rssAfter / 2 ** 20).toFixed(1)} MiB (${(growth * 100).toFixed(1)} %); fds ${fdsBefore} -> ${fdsAfter}`,
+  );
+  if (growth > 0.1) tally.failures.push(`RSS grew ${(growth * 100).toFixed(1)} % (limit 10 %)`);
+  if (fdsAfter > fdsBefore + 5) tally.failures.push(`file descriptors grew from ${fdsBefore} to ${fdsAfter}`);
+  await healthy(gateway, tally);
+}
+
+/**
+ * SIGTERM under load: every request the gateway accepted is answered, and it exits 0. A gateway of its
+ * own, whose only requests are this load (it is awaited through its log, not probed), so that its
+ * shutdown counts can be held against what the clients saw. Stops the shared gateway first.
+ */
+async function sigtermUnderLoad({ emulator, gateway, settings }: Context, tally: Tally): Promise<void> {
+  gateway.child.kill('SIGTERM');
+  await gateway.exited;
+  emulator.reset();
+  emulator.setFaults({ latencyMs: 200 });
+  const draining = await startGatewayProcess({ ...settings, LOG_LEVEL: 'info' }, emulator, nodeFlags);
+  spawned.push(draining);
+  await waitForOutput(draining, 'role assumed');
+  const inFlight = load(draining, tally, { total: 400, concurrency: 24, allowed: [202, 503], keepAlive: false });
+  await sleep(700);
+  shutdownSignalled = true;
+  draining.child.kill('SIGTERM');
+  await inFlight;
+  const code = await draining.exited;
+  if (code !== 0) tally.failures.push(`exit code ${code}`);
+  const answeredByGateway = [...tally.byStatus.values()].reduce((sum, count) => sum + count, 0);
+  const counts = shutdownCounts(draining);
+  if (!counts) tally.failures.push("no 'stopped' line with the gateway's request counts");
+  else {
+    tally.notes.push(
+      `the gateway read ${counts.received}, answered ${counts.answered}, abandoned ${counts.abandoned}; the clients got ${answeredByGateway} answers`,
+    );
+    if (counts.answered !== counts.received || counts.abandoned !== 0)
+      tally.failures.push(`the gateway read ${counts.received} requests but answered ${counts.answered}`);
+    if (counts.answered !== answeredByGateway)
+      tally.failures.push(`the gateway answered ${counts.answered} requests, the clients got ${answeredByGateway}`);
+  }
+  // Requests refused or reset by the closing listener never reached the application (the counts
+  // above show it): no answer is owed.
+  tally.notes.push(`${tally.refused} requests refused or reset by the closing listener (never read by the gateway)`);
+  tally.refused = 0;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const emulator = await startEmulator({ seed: loadSeed() });
-  const tallies: Tally[] = [];
-  const base = {
+  const settings = {
     RATE_LIMIT_PER_MINUTE: '100000',
     // Three 1 s attempts and the SDK's worst-case back-off (3 s) fit the deadline, as start-up requires.
     UPSTREAM_TIMEOUT_MS: '6000',
     UPSTREAM_ATTEMPT_TIMEOUT_MS: '1000',
     LOG_LEVEL: 'warn',
   };
-  const gateway = await startGatewayProcess(base, emulator, [
+  const gateway = await startGatewayProcess(settings, emulator, [
     ...nodeFlags,
     '--expose-gc',
     '--require',
     `${__dirname}/gc-on-signal.cjs`,
   ]);
+  spawned.push(gateway);
   await waitReady(gateway);
-  const mixed = (i: number) => (i % 2 === 0 ? validBody : invalidBodies[i % invalidBodies.length]!);
 
-  await scenario(
-    tallies,
-    'healthy upstream, mixed bodies',
-    gateway,
-    emulator,
-    {},
-    { total: 2_000, concurrency: 20, allowed: [202, 400], pick: mixed },
-  );
-  await scenario(
-    tallies,
-    'latency above UPSTREAM_TIMEOUT_MS',
-    gateway,
-    emulator,
-    { latencyMs: 7_000 },
-    { total: 100, concurrency: 20, allowed: [504] },
-  );
-  await scenario(
-    tallies,
-    'throttling burst (60 calls)',
-    gateway,
-    emulator,
-    { throttleNext: 60 },
-    { total: 300, concurrency: 20, allowed: [202, 503] },
-  );
-  await scenario(
-    tallies,
-    '5xx burst (60 calls)',
-    gateway,
-    emulator,
-    { serverErrorNext: 60 },
-    { total: 300, concurrency: 20, allowed: [202, 503] },
-  );
-  await scenario(
-    tallies,
-    'dropped connections (40)',
-    gateway,
-    emulator,
-    { dropNext: 40 },
-    { total: 300, concurrency: 20, allowed: [202, 503] },
-  );
-  await scenario(
-    tallies,
-    'STS outage, credentials cached',
-    gateway,
-    emulator,
-    { assumeRoleFailure: 'ServiceUnavailable' },
-    { total: 500, concurrency: 20, allowed: [202] },
-  );
-
-  // STS outage before any credentials: 502 while it lasts, then recovery without a restart.
-  {
-    const tally = newTally('STS outage, no credentials, then recovery');
-    emulator.reset();
-    emulator.setFaults({ assumeRoleFailure: 'AccessDenied' });
-    const cold = await startGatewayProcess({ ...base, LOG_LEVEL: 'info' }, emulator, nodeFlags);
-    spawned.push(cold);
-    await waitForOutput(cold, 'gateway listening');
-    await load(cold, tally, { total: 100, concurrency: 10, allowed: [502] });
-    emulator.setFaults({ assumeRoleFailure: null });
-    await waitReady(cold, 15_000).catch((error: Error) => tally.failures.push(error.message));
-    await load(cold, tally, { total: 100, concurrency: 10, allowed: [202] });
-    await healthy(cold, tally);
-    cold.child.kill('SIGTERM');
-    await cold.exited;
+  const tallies: Tally[] = [];
+  for (const { name, run } of SCENARIOS) {
+    const tally = newTally(name);
+    await run({ emulator, gateway, settings }, tally);
     tallies.push(tally);
   }
-
-  // Soak: 100,000 mixed requests; memory after GC and file descriptors must not grow.
-  {
-    const tally = newTally('soak: 100,000 mixed requests');
-    emulator.reset();
-    await load(gateway, tally, { total: 5_000, concurrency: 32, allowed: [202, 400], pick: mixed });
-    const rssBefore = await rssAfterGc(gateway);
-    const fdsBefore = openFds(gateway.child.pid!);
-    tally.sent = 0;
-    tally.byStatus.clear();
-    const soakStarted = Date.now();
-    await load(gateway, tally, { total: 100_000, concurrency: 32, allowed: [202, 400], pick: mixed });
-    const seconds = (Date.now() - soakStarted) / 1000;
-    emulator.reset();
-    const rssAfter = await rssAfterGc(gateway);
-    const fdsAfter = openFds(gateway.child.pid!);
-    const growth = (rssAfter - rssBefore) / rssBefore;
-    tally.notes.push(
-      `${Math.round(tally.sent / seconds)} req/s; RSS after GC ${(rssBefore / 2 ** 20).toFixed(1)} -> ${(rssAfter / 2 ** 20).toFixed(1)} MiB (${(growth * 100).toFixed(1)} %); fds ${fdsBefore} -> ${fdsAfter}`,
-    );
-    if (growth > 0.1) tally.failures.push(`RSS grew ${(growth * 100).toFixed(1)} % (limit 10 %)`);
-    if (fdsAfter > fdsBefore + 5) tally.failures.push(`file descriptors grew from ${fdsBefore} to ${fdsAfter}`);
-    await healthy(gateway, tally);
-    tallies.push(tally);
-  }
-
-  // SIGTERM under load: every request the gateway accepted is answered, and it exits 0. A gateway of its
-  // own, whose only requests are this load (it is awaited through its log, not probed), so that its
-  // shutdown counts can be held against what the clients saw.
-  {
-    const tally = newTally('SIGTERM under load');
-    gateway.child.kill('SIGTERM');
-    await gateway.exited;
-    emulator.reset();
-    emulator.setFaults({ latencyMs: 200 });
-    const draining = await startGatewayProcess({ ...base, LOG_LEVEL: 'info' }, emulator, nodeFlags);
-    spawned.push(draining);
-    await waitForOutput(draining, 'role assumed');
-    const inFlight = load(draining, tally, { total: 400, concurrency: 24, allowed: [202, 503], keepAlive: false });
-    await sleep(700);
-    shutdownSignalled = true;
-    draining.child.kill('SIGTERM');
-    await inFlight;
-    const code = await draining.exited;
-    if (code !== 0) tally.failures.push(`exit code ${code}`);
-    const answeredByGateway = [...tally.byStatus.values()].reduce((sum, count) => sum + count, 0);
-    const counts = shutdownCounts(draining);
-    if (!counts) tally.failures.push("no 'stopped' line with the gateway's request counts");
-    else {
-      tally.notes.push(
-        `the gateway read ${counts.received}, answered ${counts.answered}, abandoned ${counts.abandoned}; the clients got ${answeredByGateway} answers`,
-      );
-      if (counts.answered !== counts.received || counts.abandoned !== 0)
-        tally.failures.push(`the gateway read ${counts.received} requests but answered ${counts.answered}`);
-      if (counts.answered !== answeredByGateway)
-        tally.failures.push(`the gateway answered ${counts.answered} requests, the clients got ${answeredByGateway}`);
-    }
-    // Requests refused or reset by the closing listener never reached the application (the counts
-    // above show it): no answer is owed.
-    tally.notes.push(`${tally.refused} requests refused or reset by the closing listener (never read by the gateway)`);
-    tally.refused = 0;
-    tallies.push(tally);
-  }
-
   await emulator.close();
   report(tallies, (Date.now() - started) / 1000);
 }

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { NO_FAULTS, type Faults } from './faults';
+import type { WireFault } from './query-xml';
+import type { Seed } from './seed';
+
+/** One call as the emulator saw and answered it. */
+export interface RecordedCall {
+  at: string;
+  service: 'sts' | 'redshift' | 'redshift-serverless' | 'unknown';
+  action: string;
+  /** The access key id the call was signed with, if any. */
+  accessKeyId: string | undefined;
+  /** The SDK's user agent headers, joined. */
+  userAgent: string;
+  params: Record<string, string>;
+  status: number;
+  /** The wire error code, for failed calls. */
+  code?: string;
+  /** The answer's result fields, for successful calls. */
+  result?: Record<string, string>;
+}
+
+export interface IssuedCredentials {
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+  assumedRoleArn: string;
+}
+
+/** A registration as last asked, and as it was before, until the registration delay has passed. */
+interface RegistrationEntry {
+  registered: boolean;
+  before: boolean;
+  changedAt: number;
+}
+
+/** What a service answers a call with: a fault, or the result fields (for the record) and the result XML. */
+export type QueryOutcome = { fault: WireFault } | { result: Record<string, string>; xml: string };
+
+/** The emulator's memory: the seed, the faults in force, the calls, the issued credentials, the registrations. */
+export class EmulatorState {
+  faults: Faults;
+  readonly calls: RecordedCall[] = [];
+  readonly issued = new Map<string, IssuedCredentials>();
+  readonly base: ReadonlyMap<string, Seed['baseCredentials'][number]>;
+  readonly clusters: ReadonlyMap<string, Seed['clusters'][number]>;
+  // Per target and consumer (`cluster:<id>|DataCatalog/<account>`).
+  private readonly registrations = new Map<string, RegistrationEntry>();
+
+  constructor(
+    readonly seed: Seed,
+    initialFaults: Partial<Faults>,
+  ) {
+    this.faults = { ...NO_FAULTS, ...initialFaults };
+    this.base = new Map(seed.baseCredentials.map((c) => [c.accessKeyId, c]));
+    this.clusters = new Map(seed.clusters.map((c) => [c.identifier, c]));
+  }
+
+  /** The secret of a base or an issued access key, for the signature check. */
+  secretFor(accessKeyId: string): string | undefined {
+    return this.base.get(accessKeyId)?.secretAccessKey ?? this.issued.get(accessKeyId)?.secretAccessKey;
+  }
+
+  /** Records a change of the registration of `key`; it shows after the registration delay. */
+  recordChange(key: string, registered: boolean): void {
+    const changed = this.registrations.get(key);
+    this.registrations.set(key, {
+      registered,
+      before: changed ? this.effective(changed) : false,
+      changedAt: Date.now(),
+    });
+  }
+
+  /** The consumers registered now (the delay passed) to the producer of ARN `arn`. */
+  consumersOf(arn: string, region: string): string[] {
+    const consumers: string[] = [];
+    for (const [key, entry] of this.registrations) {
+      const [target = '', consumer = ''] = key.split('|');
+      if (this.producerArn(target, region) === arn && this.effective(entry)) consumers.push(consumer);
+    }
+    return consumers;
+  }
+
+  /** A producer namespace's ARN: a cluster's (`cluster:<id>`) or a serverless namespace's (`namespace:<id>`). */
+  producerArn(target: string, region: string): string {
+    const [kind, id = ''] = target.split(/:(.*)/);
+    if (kind === 'namespace') return `arn:aws:redshift-serverless:${region}:${this.seed.accountId}:namespace/${id}`;
+    const hex = createHash('sha256').update(id).digest('hex');
+    const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+    return `arn:aws:redshift:${region}:${this.seed.accountId}:namespace:${uuid}`;
+  }
+
+  /** The first error rule for this call, consuming one of its `times`. */
+  takeErrorRule(service: 'sts' | 'redshift' | 'redshift-serverless', action: string): WireFault | undefined {
+    const { errors } = this.faults;
+    const index = errors.findIndex(
+      (rule) => rule.service === service && (rule.action === undefined || rule.action === action),
+    );
+    const rule = errors[index];
+    if (rule === undefined) return undefined;
+    if (rule.times !== undefined) {
+      const remaining = rule.times - 1;
+      this.faults = {
+        ...this.faults,
+        errors: errors.flatMap((r, i) => (i !== index ? [r] : remaining > 0 ? [{ ...r, times: remaining }] : [])),
+      };
+    }
+    return { code: rule.code, status: rule.status, message: rule.message };
+  }
+
+  expireIssuedCredentials(): void {
+    const past = new Date(Date.now() - 1000);
+    for (const credentials of this.issued.values()) credentials.expiration = past;
+  }
+
+  /** Clears the record, the faults and the registrations; issued credentials stay valid. */
+  reset(): void {
+    this.calls.length = 0;
+    this.faults = { ...NO_FAULTS };
+    this.registrations.clear();
+  }
+
+  private effective(entry: RegistrationEntry): boolean {
+    return Date.now() - entry.changedAt >= this.faults.registrationDelayMs ? entry.registered : entry.before;
+  }
+}

@@ -2,7 +2,7 @@ import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Store } from 'express-rate-limit';
 import helmet from 'helmet';
-import type { AccessPolicy } from './domain/access-policy';
+import type { Config } from './config/shape';
 import type { AuditLog } from './domain/audit';
 import type { NamespaceRegistry, RegistrationStatusReader } from './domain/ports';
 import { createAccessLog } from './http/access-log';
@@ -14,7 +14,7 @@ import { errorHandler } from './http/error-handler';
 import { createOperationsRoutes, type Readiness } from './http/health';
 import type { InFlightRequests } from './http/in-flight';
 import './http/locals';
-import { authenticate, type AuthOptions } from './http/middleware/authenticate';
+import { authenticate } from './http/middleware/authenticate';
 import { limitJsonDepth } from './http/middleware/json-depth';
 import { notFound } from './http/middleware/not-found';
 import { limitRatePerCaller } from './http/middleware/rate-limit';
@@ -27,21 +27,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
 /** What the HTTP edge is configured with (the rest of Config is the wiring's). */
-export interface AppOptions {
-  readonly http: {
-    readonly bodyLimitBytes: number;
-    readonly jsonMaxDepth: number;
-    /** Number of proxy hops in front of the gateway whose X-Forwarded-For is believed. */
-    readonly trustProxyHops: number;
-    /** Origins allowed by CORS; empty means no CORS headers at all. */
-    readonly corsOrigins: readonly string[];
-    /** A bearer token that GET /metrics requires; open when unset. */
-    readonly metricsToken: string | undefined;
-  };
-  readonly auth: AuthOptions;
-  readonly authz: { readonly policy: AccessPolicy };
-  readonly limits: { readonly ratePerMinute: number };
-}
+export type AppOptions = Pick<Config, 'http' | 'auth' | 'authz' | 'limits'>;
 
 export interface AppDeps {
   readonly config: AppOptions;

@@ -4,33 +4,11 @@ import { RedshiftClient } from '@aws-sdk/client-redshift';
 import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { RetryMode } from '../config/variables';
+import type { Config } from '../config/shape';
 import { createAssumedRole, type AssumedRole, type AssumedRoleOptions } from './assumed-role-credentials';
 
-/** How the gateway reaches AWS: region, role, endpoints, retries, deadlines, sockets. */
-export interface AwsOptions {
-  readonly region: string;
-  readonly roleArn: string;
-  readonly roleExternalId: string | undefined;
-  readonly roleSessionName: string;
-  readonly roleDurationSeconds: number;
-  readonly redshiftEndpoint: string | undefined;
-  readonly stsEndpoint: string | undefined;
-  readonly serverlessEndpoint: string | undefined;
-  readonly useFipsEndpoint: boolean;
-  readonly useDualstackEndpoint: boolean;
-  /** The SDK's retry mode for every client. */
-  readonly retryMode: RetryMode;
-  /** Sent in the user agent of every AWS call, so that CloudTrail tells the gateway's calls apart. */
-  readonly userAgentAppId: string;
-  /** Overall deadline of one call, retries and back-off included. */
-  readonly timeoutMs: number;
-  readonly connectTimeoutMs: number;
-  /** Explicit, or derived so that every attempt and the back-off between them fit in `timeoutMs`. */
-  readonly attemptTimeoutMs: number;
-  readonly maxAttempts: number;
-  readonly maxSockets: number;
-}
+/** How the gateway reaches AWS: region, role, endpoints, retries, deadlines, sockets (config/variables.ts). */
+export type AwsOptions = Config['aws'];
 
 /**
  * The HTTP handler shared by the SDK clients: keep-alive sockets up to a bound, and connect and

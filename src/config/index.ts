@@ -1,51 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { AppOptions } from '../app';
-import type { AwsOptions } from '../aws/clients';
 import { worstCaseBackoffMs } from '../aws/retry-budget';
 import { ALLOW_ALL, AccessPolicyError, parseAccessPolicy, type AccessPolicy } from '../domain/access-policy';
 import { duplicateKeyProblems, parseApiKeyEntries, type ApiKeyDigest } from '../http/auth/api-keys';
 import type { JwtOptions } from '../http/auth/jwt-verifier';
-import type { AuthOptions } from '../http/middleware/authenticate';
-import type { HttpServerOptions } from '../http/server';
-import type { WaitingRoomOptions } from '../http/waiting-room';
 import { GATEWAY_VERSION } from '../version';
 import { misspeltVariables, unknownRegionProblem } from './near-misses';
-import { VARIABLES, type EnvValues, type LogLevel, type Variable, type VariableName } from './variables';
+import type { Config, TableConfig } from './shape';
+import { VARIABLES, type EnvValues, type Variable, type VariableName } from './variables';
 
-export type { LogLevel, RetryMode } from './variables';
-
-/**
- * The gateway's configuration, parsed from the environment once. Each section's type is owned by
- * the module that uses it; this composes them.
- */
-export interface Config {
-  readonly port: number;
-  readonly host: string;
-  /** How long shutdown waits for requests in flight before answering them 503. */
-  readonly shutdownTimeoutMs: number;
-  readonly logLevel: LogLevel;
-  readonly http: AppOptions['http'] & HttpServerOptions;
-  readonly auth: AuthOptions;
-  readonly authz: AppOptions['authz'] & {
-    /** True when AUTHZ_ALLOW_ALL=true stands in for a policy file. */
-    readonly allowAll: boolean;
-  };
-  readonly limits: AppOptions['limits'] & { readonly maxConcurrentUpstream: number };
-  /** `Prefer: wait` on the changes: the longest a request may wait, and how many may wait at once. */
-  readonly waiting: WaitingRoomOptions;
-  readonly idempotency: {
-    readonly ttlSeconds: number;
-    readonly maxEntries: number;
-    readonly maxEntriesPerCaller: number;
-    /** Redis shared by the replicas (idempotency records and the rate limit); in-process when unset. */
-    readonly redisUrl: string | undefined;
-  };
-  /** Audit events go to this file, or to stdout when unset. */
-  readonly auditLogFile: string | undefined;
-  readonly aws: AwsOptions;
-}
+export type { Config } from './shape';
 
 // AWS refuses a role-chained session (base credentials that are themselves a role's, as on ECS, EKS
 // and EC2) longer than one hour.
@@ -180,53 +145,39 @@ export function loadConfig(
     throw new ConfigError(`invalid configuration (${count}): ${problems.join('; ')}`);
   }
 
-  return deepFreeze({
-    port: e.PORT,
-    host: e.HOST,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    logLevel: e.LOG_LEVEL,
-    http: {
-      bodyLimitBytes: e.BODY_LIMIT,
-      jsonMaxDepth: e.JSON_MAX_DEPTH,
-      trustProxyHops: e.TRUST_PROXY,
-      corsOrigins: e.CORS_ORIGINS ?? [],
-      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
-      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
-      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-      maxConnections: e.HTTP_MAX_CONNECTIONS,
-      metricsToken: e.METRICS_TOKEN,
-    },
-    auth: { disabled: e.AUTH_DISABLED, apiKeys, jwt },
-    authz: { policy, allowAll: e.AUTHZ_ALLOW_ALL },
-    limits: { ratePerMinute: e.RATE_LIMIT_PER_MINUTE, maxConcurrentUpstream: e.MAX_CONCURRENT_UPSTREAM },
-    waiting: { maxWaitSeconds: e.REGISTRATION_WAIT_MAX_SECONDS, maxWaiting: e.REGISTRATION_MAX_WAITING },
+  const table = fromTable(e);
+  const config: Config = {
+    ...table,
+    http: { ...table.http, corsOrigins: e.CORS_ORIGINS ?? [] },
+    auth: { ...table.auth, apiKeys, jwt },
+    authz: { ...table.authz, policy },
     idempotency: {
-      ttlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
-      maxEntries: e.IDEMPOTENCY_MAX_ENTRIES,
+      ...table.idempotency,
       maxEntriesPerCaller: Math.min(e.IDEMPOTENCY_MAX_ENTRIES_PER_CALLER, e.IDEMPOTENCY_MAX_ENTRIES),
-      redisUrl: e.REDIS_URL,
     },
-    auditLogFile: e.AUDIT_LOG_FILE,
     aws: {
-      region: e.AWS_REGION,
-      roleArn: e.REDSHIFT_ROLE_ARN,
-      roleExternalId: e.REDSHIFT_ROLE_EXTERNAL_ID,
-      roleSessionName: e.REDSHIFT_ROLE_SESSION_NAME,
-      roleDurationSeconds: e.REDSHIFT_ROLE_DURATION_SECONDS,
+      ...table.aws,
       redshiftEndpoint: e.AWS_ENDPOINT_URL_REDSHIFT ?? e.AWS_ENDPOINT_URL,
       stsEndpoint: e.AWS_ENDPOINT_URL_STS ?? e.AWS_ENDPOINT_URL,
       serverlessEndpoint: e.AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS ?? e.AWS_ENDPOINT_URL,
-      useFipsEndpoint: e.AWS_USE_FIPS_ENDPOINT,
-      useDualstackEndpoint: e.AWS_USE_DUALSTACK_ENDPOINT,
-      retryMode: e.AWS_RETRY_MODE,
       userAgentAppId: e.AWS_SDK_UA_APP_ID ?? `redshift-namespace-gateway/${GATEWAY_VERSION}`,
-      timeoutMs: e.UPSTREAM_TIMEOUT_MS,
-      connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
       attemptTimeoutMs,
-      maxAttempts: e.UPSTREAM_MAX_ATTEMPTS,
-      maxSockets: e.UPSTREAM_MAX_SOCKETS,
     },
-  });
+  };
+  return deepFreeze(config);
+}
+
+/** Every variable with a `path`, put where its path says. */
+function fromTable(values: EnvValues): TableConfig {
+  const config: Record<string, unknown> = {};
+  for (const name of CONFIG_VARIABLES) {
+    const { path } = VARIABLES[name] as Variable;
+    if (path === undefined) continue;
+    const [section, key] = path.split('.') as [string, string | undefined];
+    if (key === undefined) config[section] = values[name];
+    else ((config[section] ??= {}) as Record<string, unknown>)[key] = values[name];
+  }
+  return config as TableConfig;
 }
 
 /** What an operator should know at every start: settings that are allowed but risky. */

@@ -16,7 +16,7 @@ export const SECTIONS = {
 } as const;
 export type Section = keyof typeof SECTIONS;
 
-export interface Variable<S extends z.ZodType = z.ZodType> {
+export interface Variable<S extends z.ZodType = z.ZodType, P extends string = string> {
   readonly section: Section;
   /** What it means, for the docs and `.env.example`; one paragraph. */
   readonly doc: string;
@@ -25,14 +25,19 @@ export interface Variable<S extends z.ZodType = z.ZodType> {
   readonly default?: string;
   /** Set in `.env.example`: the value for a local run against `npm run emulator`. */
   readonly local?: string;
+  /**
+   * Where the parsed value goes in Config (`aws.timeoutMs`, or `port` at the top): Config's type is
+   * derived from these paths (config/shape.ts). Without one, the value only feeds a derived setting.
+   */
+  readonly path?: P;
 }
 
-const variable = <S extends z.ZodType>(
+const variable = <S extends z.ZodType, const P extends string = never>(
   section: Section,
   doc: string,
   schema: S,
-  options: { default?: string; local?: string } = {},
-): Variable<S> => ({ section, doc, schema, ...options });
+  options: { default?: string; local?: string; path?: P } = {},
+): Variable<S, P> => ({ section, doc, schema, ...options });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -100,40 +105,44 @@ export const DEFAULT_POLICY_PATH = '/etc/redshift-namespace-gateway/policy.yaml'
 
 export const VARIABLES = {
   // --- HTTP server ---
-  PORT: variable('http', 'Port to listen on; 0 picks a free one.', integer(0, 65535), { default: '8080' }),
+  PORT: variable('http', 'Port to listen on; 0 picks a free one.', integer(0, 65535), {
+    default: '8080',
+    path: 'port',
+  }),
   HOST: variable('http', 'Address to listen on.', z.string().trim().min(1, 'must not be empty'), {
     default: '0.0.0.0',
     local: '127.0.0.1',
+    path: 'host',
   }),
   SHUTDOWN_TIMEOUT_MS: variable(
     'http',
     'On SIGTERM or SIGINT, how long requests in flight may take to finish before they are answered 503 (0 to 600000 ms).',
     integer(0, 600000),
-    { default: '25000' },
+    { default: '25000', path: 'shutdownTimeoutMs' },
   ),
   LOG_LEVEL: variable(
     'http',
     `Log level: ${LOG_LEVELS.join(', ')}.`,
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
-    { default: 'info' },
+    { default: 'info', path: 'logLevel' },
   ),
   BODY_LIMIT: variable(
     'http',
     'Largest accepted request body, in bytes or with a unit (16kb), at most 1mb; larger bodies get 413.',
     byteSize,
-    { default: '16kb' },
+    { default: '16kb', path: 'http.bodyLimitBytes' },
   ),
   TRUST_PROXY: variable(
     'http',
     'Reverse-proxy hops in front of the gateway whose X-Forwarded-For is believed (0 to 10); 0 believes none.',
     integer(0, 10),
-    { default: '0' },
+    { default: '0', path: 'http.trustProxyHops' },
   ),
   JSON_MAX_DEPTH: variable(
     'http',
     'Deepest nesting of the JSON body, objects and arrays (2 to 64); deeper bodies get 400.',
     integer(2, 64),
-    { default: '8' },
+    { default: '8', path: 'http.jsonMaxDepth' },
   ),
   CORS_ORIGINS: variable(
     'http',
@@ -144,30 +153,31 @@ export const VARIABLES = {
     'http',
     'A client must send its request headers within this time (1000 to 120000 ms, not above HTTP_REQUEST_TIMEOUT_MS); a slower socket is answered 408 and closed.',
     integer(1000, 120000),
-    { default: '10000' },
+    { default: '10000', path: 'http.headersTimeoutMs' },
   ),
   HTTP_REQUEST_TIMEOUT_MS: variable(
     'http',
     'A client must send its whole request within this time (1000 to 600000 ms); a slower socket is answered 408 and closed.',
     integer(1000, 600000),
-    { default: '30000' },
+    { default: '30000', path: 'http.requestTimeoutMs' },
   ),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: variable(
     'http',
     'How long an idle kept-alive connection stays open (1000 to 600000 ms). Keep it above the idle timeout of a load balancer in front (60 s on AWS ALB), so that the balancer closes first.',
     integer(1000, 600000),
-    { default: '65000' },
+    { default: '65000', path: 'http.keepAliveTimeoutMs' },
   ),
   HTTP_MAX_CONNECTIONS: variable(
     'http',
     'Open connections at most (1 to 100000); more are refused.',
     integer(1, 100000),
-    { default: '1024' },
+    { default: '1024', path: 'http.maxConnections' },
   ),
   METRICS_TOKEN: variable(
     'http',
     'When set (16 characters at least), GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`; open when empty.',
     optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    { path: 'http.metricsToken' },
   ),
 
   // --- Callers ---
@@ -186,7 +196,7 @@ export const VARIABLES = {
     'callers',
     'true admits every caller without a credential (a warning is logged at every start).',
     booleanFlag,
-    { default: 'false' },
+    { default: 'false', path: 'auth.disabled' },
   ),
   JWT_ISSUER: variable(
     'callers',
@@ -240,7 +250,7 @@ export const VARIABLES = {
     'authz',
     'true lets every authenticated caller do everything (a warning is logged at every start).',
     booleanFlag,
-    { default: 'false' },
+    { default: 'false', path: 'authz.allowAll' },
   ),
 
   // --- Limits, waiting and idempotency ---
@@ -248,37 +258,37 @@ export const VARIABLES = {
     'limits',
     'Requests per caller per minute (1 to 100000); more get 429 with Retry-After.',
     integer(1, 100000),
-    { default: '60' },
+    { default: '60', path: 'limits.ratePerMinute' },
   ),
   MAX_CONCURRENT_UPSTREAM: variable(
     'limits',
     'Calls to AWS in flight at once (1 to 1024); more get 503 with Retry-After at once, never a queue.',
     integer(1, 1024),
-    { default: '32' },
+    { default: '32', path: 'limits.maxConcurrentUpstream' },
   ),
   REGISTRATION_WAIT_MAX_SECONDS: variable(
     'limits',
     '`Prefer: wait=<seconds>` on a change waits at most this long (0 to 900 s; 0 turns waiting off).',
     integer(0, 900),
-    { default: '120' },
+    { default: '120', path: 'waiting.maxWaitSeconds' },
   ),
   REGISTRATION_MAX_WAITING: variable(
     'limits',
     'Requests waiting at once at most (1 to 10000); more get 503 with Retry-After.',
     integer(1, 10000),
-    { default: '100' },
+    { default: '100', path: 'waiting.maxWaiting' },
   ),
   IDEMPOTENCY_TTL_SECONDS: variable(
     'limits',
     "How long an Idempotency-Key's answer is kept (60 to 604800 s).",
     integer(60, 604800),
-    { default: '86400' },
+    { default: '86400', path: 'idempotency.ttlSeconds' },
   ),
   IDEMPOTENCY_MAX_ENTRIES: variable(
     'limits',
     'Idempotency records kept in memory at most, without REDIS_URL (100 to 1000000); the oldest completed go first, a request in flight is never evicted.',
     integer(100, 1000000),
-    { default: '10000' },
+    { default: '10000', path: 'idempotency.maxEntries' },
   ),
   IDEMPOTENCY_MAX_ENTRIES_PER_CALLER: variable(
     'limits',
@@ -290,11 +300,13 @@ export const VARIABLES = {
     'limits',
     'Redis (redis:// or rediss://) shared by the replicas: Idempotency-Key records and the per-caller rate limit live there. Empty keeps both in this process.',
     optionalText.pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
+    { path: 'idempotency.redisUrl' },
   ),
   AUDIT_LOG_FILE: variable(
     'limits',
     'Audit events (one per change or status read) go to this file; empty means stdout.',
     optionalText,
+    { path: 'auditLogFile' },
   ),
 
   // --- AWS ---
@@ -302,7 +314,7 @@ export const VARIABLES = {
     'aws',
     'Region of the Redshift clusters and namespaces (required); one this SDK version knows.',
     required('eu-west-1').regex(/^[a-z]{2,4}(-[a-z]+)+-\d+$/, 'must be an AWS region such as eu-west-1'),
-    { local: 'us-east-1' },
+    { local: 'us-east-1', path: 'aws.region' },
   ),
   REDSHIFT_ROLE_ARN: variable(
     'aws',
@@ -311,7 +323,7 @@ export const VARIABLES = {
       /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
       'must be an IAM role ARN such as arn:aws:iam::111122223333:role/name',
     ),
-    { local: 'arn:aws:iam::111122223333:role/redshift-namespace-registrar' },
+    { local: 'arn:aws:iam::111122223333:role/redshift-namespace-registrar', path: 'aws.roleArn' },
   ),
   // Character set and lengths are those of STS AssumeRole.
   REDSHIFT_ROLE_EXTERNAL_ID: variable(
@@ -323,6 +335,7 @@ export const VARIABLES = {
         .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2 to 1224 characters of letters, digits and +=,.@:/-')
         .optional(),
     ),
+    { path: 'aws.roleExternalId' },
   ),
   REDSHIFT_ROLE_SESSION_NAME: variable(
     'aws',
@@ -331,13 +344,13 @@ export const VARIABLES = {
       .string()
       .trim()
       .regex(/^[\w+=,.@-]{2,64}$/, 'must be 2 to 64 characters of letters, digits and +=,.@-'),
-    { default: 'redshift-namespace-gateway' },
+    { default: 'redshift-namespace-gateway', path: 'aws.roleSessionName' },
   ),
   REDSHIFT_ROLE_DURATION_SECONDS: variable(
     'aws',
     "Lifetime of the assumed credentials (900 to 43200 s), refreshed 5 minutes before expiry. At most 3600 when the base credentials are themselves a role's (ECS, EKS, EC2: role chaining): AWS refuses longer chained sessions, and the gateway warns at start above 3600.",
     integer(900, 43200),
-    { default: '3600' },
+    { default: '3600', path: 'aws.roleDurationSeconds' },
   ),
   AWS_ENDPOINT_URL: variable(
     'aws',
@@ -348,15 +361,19 @@ export const VARIABLES = {
   AWS_ENDPOINT_URL_REDSHIFT: variable('aws', 'Endpoint override for Redshift.', endpointUrl),
   AWS_ENDPOINT_URL_STS: variable('aws', 'Endpoint override for STS.', endpointUrl),
   AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: variable('aws', 'Endpoint override for Redshift Serverless.', endpointUrl),
-  AWS_USE_FIPS_ENDPOINT: variable('aws', 'true uses FIPS endpoints.', booleanFlag, { default: 'false' }),
+  AWS_USE_FIPS_ENDPOINT: variable('aws', 'true uses FIPS endpoints.', booleanFlag, {
+    default: 'false',
+    path: 'aws.useFipsEndpoint',
+  }),
   AWS_USE_DUALSTACK_ENDPOINT: variable('aws', 'true uses dual-stack (IPv6) endpoints.', booleanFlag, {
     default: 'false',
+    path: 'aws.useDualstackEndpoint',
   }),
   AWS_RETRY_MODE: variable(
     'aws',
     "The SDK's retry mode for every AWS client: standard, or adaptive (client-side rate limiting too).",
     z.enum(RETRY_MODES, { error: `must be one of ${RETRY_MODES.join(', ')}` }),
-    { default: 'standard' },
+    { default: 'standard', path: 'aws.retryMode' },
   ),
   // The SDK warns about app ids over 50 characters.
   AWS_SDK_UA_APP_ID: variable(
@@ -375,13 +392,13 @@ export const VARIABLES = {
     'upstream',
     'Overall deadline of one AWS call, retries and back-off included (100 to 120000 ms); past it the caller gets 504.',
     integer(100, 120000),
-    { default: '10000' },
+    { default: '10000', path: 'aws.timeoutMs' },
   ),
   UPSTREAM_CONNECT_TIMEOUT_MS: variable(
     'upstream',
     'Time allowed to open a connection to AWS, per attempt (50 to 60000 ms).',
     integer(50, 60000),
-    { default: '3000' },
+    { default: '3000', path: 'aws.connectTimeoutMs' },
   ),
   UPSTREAM_ATTEMPT_TIMEOUT_MS: variable(
     'upstream',
@@ -392,13 +409,13 @@ export const VARIABLES = {
     'upstream',
     'Attempts per call, the first included (1 to 10); throttling, 5xx, timeouts and dropped connections are retried.',
     integer(1, 10),
-    { default: '3' },
+    { default: '3', path: 'aws.maxAttempts' },
   ),
   UPSTREAM_MAX_SOCKETS: variable(
     'upstream',
     'Keep-alive sockets to AWS at most, per endpoint (1 to 1024).',
     integer(1, 1024),
-    { default: '50' },
+    { default: '50', path: 'aws.maxSockets' },
   ),
 } satisfies Record<string, Variable>;
 

@@ -349,6 +349,19 @@ export interface components {
                 readonly [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "Status": "Registered",
+                 *       "ProducerNamespaceArn": "arn:aws:redshift:eu-west-1:111122223333:namespace:3b4a2b0e-5d3c-4f0e-9a7b-1c2d3e4f5a6b",
+                 *       "DataShareArn": "arn:aws:redshift:eu-west-1:111122223333:datashare:3b4a2b0e-5d3c-4f0e-9a7b-1c2d3e4f5a6b/ds_internal_namespace",
+                 *       "Associations": [
+                 *         {
+                 *           "ConsumerIdentifier": "DataCatalog/111122223333",
+                 *           "Status": "ACTIVE"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 readonly "application/json": components["schemas"]["RegistrationStatusDocument"];
             };
         };

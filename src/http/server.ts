@@ -1,13 +1,12 @@
 import http from 'node:http';
 import type { RequestListener } from 'node:http';
+import type { Config } from '../config/shape';
 
 /** Node's HTTP server limits: slow or idle clients cannot hold sockets for long. */
-export interface HttpServerOptions {
-  readonly headersTimeoutMs: number;
-  readonly requestTimeoutMs: number;
-  readonly keepAliveTimeoutMs: number;
-  readonly maxConnections: number;
-}
+export type HttpServerOptions = Pick<
+  Config['http'],
+  'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections'
+>;
 
 /**
  * The HTTP server around the app, with limits on what slow and idle clients may hold: a header

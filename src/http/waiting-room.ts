@@ -1,6 +1,7 @@
 import type { RegistrationAction } from '../domain/access-policy';
 import type { WaitOutcome } from '../domain/wait-for-registration';
 import { TooManyWaitingError } from './errors';
+import type { Config } from '../config/shape';
 
 /**
  * Where requests that asked to wait (`Prefer: wait`) wait: at most `maxWaiting` at once (a request
@@ -16,10 +17,7 @@ export interface WaitingRoom {
 }
 
 /** `Prefer: wait` on the changes: the longest a request may wait, and how many may wait at once. */
-export interface WaitingRoomOptions {
-  readonly maxWaitSeconds: number;
-  readonly maxWaiting: number;
-}
+export type WaitingRoomOptions = Config['waiting'];
 
 export function createWaitingRoom({
   maxWaitSeconds,

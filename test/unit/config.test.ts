@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, startupWarnings } from '../../src/config';
+import { VARIABLES, type Variable } from '../../src/config/variables';
 import { sha256Hex, testEnv } from '../helpers/config';
 
 const noFiles = () => {
@@ -337,4 +338,21 @@ describe('loadConfig checks the region against the regions the SDK knows', () =>
       `AWS_REGION '${region}' is not a region this AWS SDK knows; did you mean ${meant}?`,
     );
   });
+});
+
+describe('the variable table is the configuration', () => {
+  const config = loadConfig(testEnv(), noFiles) as unknown as Record<string, Record<string, unknown>>;
+  const source = readFileSync(`${__dirname}/../../src/config/index.ts`, 'utf8');
+
+  it.each(CONFIG_VARIABLES.map((name) => [name, (VARIABLES[name] as Variable).path] as const))(
+    '%s is placed in Config at its path, or read by loadConfig for a derived setting',
+    (name, path) => {
+      if (path === undefined) {
+        expect(source).toContain(`e.${name}`);
+        return;
+      }
+      const [section = '', key] = path.split('.');
+      expect(key === undefined ? section in config : key in (config[section] ?? {})).toBe(true);
+    },
+  );
 });

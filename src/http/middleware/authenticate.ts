@@ -1,17 +1,14 @@
 import type { Request, RequestHandler } from 'express';
 import type { Caller } from '../../domain/caller';
-import { createApiKeyVerifier, type ApiKeyDigest } from '../auth/api-keys';
+import type { Config } from '../../config/shape';
+import { createApiKeyVerifier } from '../auth/api-keys';
 import { bearerTokenOf } from '../auth/bearer';
-import { createJwtVerifier, type JwtOptions } from '../auth/jwt-verifier';
+import { createJwtVerifier } from '../auth/jwt-verifier';
 import { UnauthorizedError } from '../errors';
 import '../locals';
 
 /** Who may call: API keys, OIDC JWTs, or (AUTH_DISABLED) everyone. */
-export interface AuthOptions {
-  readonly disabled: boolean;
-  readonly apiKeys: readonly ApiKeyDigest[];
-  readonly jwt: JwtOptions | undefined;
-}
+export type AuthOptions = Config['auth'];
 
 const ANONYMOUS: Caller = Object.freeze({ id: 'anonymous', via: 'none', groups: [] });
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;

@@ -16,7 +16,6 @@ import type { InFlightRequests } from './http/in-flight';
 import './http/locals';
 import { authenticate } from './http/middleware/authenticate';
 import { limitJsonDepth } from './http/middleware/json-depth';
-import { notFound } from './http/middleware/not-found';
 import { limitRatePerCaller } from './http/middleware/rate-limit';
 import { recordRequestMetrics } from './http/middleware/request-metrics';
 import { createRoutes } from './http/routes';
@@ -116,7 +115,7 @@ export function createApp(deps: AppDeps): Express {
       idempotencyStore: deps.idempotencyStore,
     }),
   );
-  app.use(notFound);
+  // A path no route served reaches the validator, whose NotFound becomes the 404 `not-found` problem here.
   app.use(translateRequestErrors(contract));
   app.use(errorHandler);
   return app;

@@ -7,6 +7,7 @@ import { buildTestApp } from '../helpers/app';
 import { provisionedBody } from '../helpers/bodies';
 import { OTHER_API_KEY, TEST_API_KEY, testConfig } from '../helpers/config';
 import { AUDIENCE, ISSUER, newSigningKey, signToken, startJwksServer } from '../helpers/jwks';
+import { expectProblem } from '../helpers/requests';
 
 // What an attacker or a careless client tried, and what the gateway must answer (issue 12).
 
@@ -47,8 +48,7 @@ describe('bodies outside the contract', () => {
 
     const res = await post(app, '/namespaces/nothing-here').set('Content-Type', 'application/json').send('{not json');
 
-    expect(res.status).toBe(404);
-    expect(res.body.type).toBe('/problems/not-found');
+    expectProblem(res, 404, 'not-found');
   });
 });
 
@@ -68,8 +68,7 @@ describe('OPTIONS', () => {
 
     const res = await request(app).options('/nothing');
 
-    expect(res.status).toBe(404);
-    expect(res.body.type).toBe('/problems/not-found');
+    expectProblem(res, 404, 'not-found');
   });
 });
 

@@ -12,7 +12,7 @@ import { RoleAssumptionError } from '../../src/aws/assumed-role-credentials';
 import { buildTestApp } from '../helpers/app';
 import { provisionedBody, serverlessBody } from '../helpers/bodies';
 import { TEST_API_KEY, testConfig } from '../helpers/config';
-import { register } from '../helpers/requests';
+import { expectProblem, register } from '../helpers/requests';
 
 const redshift = mockClient(RedshiftClient);
 const metadata = { httpStatusCode: 400, requestId: 'aws-request-1' };
@@ -276,8 +276,7 @@ describe('POST /namespaces/registrations, when Redshift fails', () => {
     const started = Date.now();
     const res = await register(app);
 
-    expect(res.status).toBe(504);
-    expect(res.body.type).toBe('/problems/upstream-timeout');
+    expectProblem(res, 504, 'upstream-timeout');
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
 
@@ -340,9 +339,8 @@ describe('routes outside the contract', () => {
 
     const res = await request(app).get('/no/such/thing');
 
-    expect(res.status).toBe(404);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: '/problems/not-found', status: 404, instance: '/no/such/thing' });
+    expectProblem(res, 404, 'not-found');
+    expect(res.body.instance).toBe('/no/such/thing');
   });
 
   it('a wrong method on a known path returns 405 method-not-allowed with Allow', async () => {
@@ -350,9 +348,8 @@ describe('routes outside the contract', () => {
 
     const res = await request(app).get('/namespaces/registrations').set('X-API-Key', TEST_API_KEY);
 
-    expect(res.status).toBe(405);
+    expectProblem(res, 405, 'method-not-allowed');
     expect(res.headers.allow).toBe('POST, OPTIONS');
-    expect(res.body).toMatchObject({ type: '/problems/method-not-allowed', status: 405 });
   });
 
   it('sets helmet headers and hides the framework', async () => {

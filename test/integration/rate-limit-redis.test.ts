@@ -24,7 +24,8 @@ describeWithRedis('the rate limit shared by replicas through Redis', () => {
         ),
       ),
     );
-    await Promise.all(replicas.map((replica) => waitForOutput(replica, 'gateway listening')));
+    // Until its first connection to Redis, a replica counts alone (as with Redis down): wait for both.
+    await Promise.all(replicas.map((replica) => waitForOutput(replica, 'rate limit store (Redis) connected')));
   }, 30_000);
   afterAll(async () => {
     for (const replica of replicas ?? []) replica.child.kill('SIGTERM');

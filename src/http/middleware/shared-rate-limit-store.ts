@@ -34,8 +34,12 @@ export function createSharedRateLimitStore({
     lastError = message;
   };
   redis.on('error', report);
+  let connectedOnce = false;
   redis.on('ready', () => {
-    if (lastError !== '') logger.info('rate limit store (Redis) reachable again');
+    // Until the first connection, requests are counted in this replica too.
+    if (!connectedOnce) logger.info('rate limit store (Redis) connected');
+    else if (lastError !== '') logger.info('rate limit store (Redis) reachable again');
+    connectedOnce = true;
     lastError = '';
   });
 

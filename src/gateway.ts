@@ -131,7 +131,7 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
   const destroy = () => {
     aws.destroy();
     void idempotencyStore.close();
-    void rateLimitStore?.shutdown();
+    rateLimitStore?.shutdown();
   };
   const lifecycle = createLifecycle({
     inFlight,

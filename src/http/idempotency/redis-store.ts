@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../../logger';
+import { logRedisHealth } from '../redis-log';
 import {
   IdempotencyStoreUnavailableError,
   type ClaimResult,
@@ -51,16 +52,7 @@ export function createRedisIdempotencyStore({
     commandTimeout: 1_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
-  let lastError = '';
-  redis.on('error', (error: Error) => {
-    // One line per distinct error, not one per reconnection attempt.
-    if (error.message !== lastError) logger.warn({ err: error }, 'idempotency store (Redis) error');
-    lastError = error.message;
-  });
-  redis.on('ready', () => {
-    if (lastError) logger.info('idempotency store (Redis) reachable again');
-    lastError = '';
-  });
+  logRedisHealth(redis, logger, { store: 'idempotency store' });
 
   const guard = async <T>(operation: () => Promise<T>): Promise<T> => {
     try {

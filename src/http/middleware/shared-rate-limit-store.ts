@@ -2,6 +2,7 @@ import { MemoryStore, type IncrementResponse, type Options, type Store } from 'e
 import { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Logger } from '../../logger';
+import { logRedisHealth } from '../redis-log';
 
 /**
  * The per-caller rate limit counted in Redis, so that several replicas share one limit. With Redis
@@ -17,7 +18,7 @@ export function createSharedRateLimitStore({
   url: string;
   logger: Logger;
   onFallback: () => void;
-}): Store & { shutdown(): Promise<void> } {
+}): Omit<Store, 'shutdown'> & { shutdown(): void } {
   const redis = new Redis(url, {
     // No queue while disconnected and no retries: a request falls back at once instead of waiting.
     enableOfflineQueue: false,
@@ -26,21 +27,11 @@ export function createSharedRateLimitStore({
     commandTimeout: 500,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
-  let lastError = '';
-  const report = (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    // One line per distinct error, not one per request or reconnection attempt.
-    if (message !== lastError) logger.warn({ err: error }, 'rate limit store (Redis) error; counting in this replica');
-    lastError = message;
-  };
-  redis.on('error', report);
-  let connectedOnce = false;
-  redis.on('ready', () => {
-    // Until the first connection, requests are counted in this replica too.
-    if (!connectedOnce) logger.info('rate limit store (Redis) connected');
-    else if (lastError !== '') logger.info('rate limit store (Redis) reachable again');
-    connectedOnce = true;
-    lastError = '';
+  // Until the first connection, requests are counted in this replica too: the log says when it is made.
+  const report = logRedisHealth(redis, logger, {
+    store: 'rate limit store',
+    onError: '; counting in this replica',
+    announceConnection: true,
   });
 
   const shared = new RedisStore({
@@ -80,10 +71,9 @@ export function createSharedRateLimitStore({
     async resetKey(key: string) {
       await Promise.allSettled([shared.resetKey(key), local.resetKey(key)]);
     },
-    async shutdown() {
+    shutdown() {
       local.shutdown();
       redis.disconnect();
-      await Promise.resolve();
     },
   };
 }

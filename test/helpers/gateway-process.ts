@@ -36,8 +36,23 @@ export async function startGatewayProcess(
 ): Promise<GatewayProcess> {
   const port = await freePort();
   const awsEnv = emulator ? emulatorEnv(emulator.url, seed) : {};
+  return spawnGatewayProcess(
+    testEnv({ PORT: String(port), HOST: '127.0.0.1', ...awsEnv, ...overrides }),
+    port,
+    nodeOptions,
+  );
+}
+
+/** The real entry point with exactly `env` (and PATH), listening on `port`; `cwd` the repository's unless given. */
+export function spawnGatewayProcess(
+  env: Record<string, string | undefined>,
+  port: number,
+  nodeOptions: string[] = [],
+  cwd = `${__dirname}/../..`,
+): GatewayProcess {
   const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', `${__dirname}/../../src/main.ts`], {
-    env: { PATH: process.env.PATH, ...testEnv({ PORT: String(port), HOST: '127.0.0.1', ...awsEnv, ...overrides }) },
+    cwd,
+    env: { PATH: process.env.PATH, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -80,20 +80,19 @@ export function loadConfig(
 
   const jwtSettings = [e.JWT_ISSUER, e.JWT_AUDIENCE, e.JWT_JWKS_URL];
   let jwt: JwtOptions | undefined;
+  // (A value of a variable that failed to parse is never used: its problem stops the start below.)
   if (jwtSettings.every((value) => value !== undefined)) {
-    if (parsed('JWT_IDENTITY_CLAIM', 'JWT_GROUPS_CLAIM', 'JWT_ALGORITHMS', 'JWT_CLOCK_TOLERANCE_SECONDS')) {
-      jwt = {
-        issuer: e.JWT_ISSUER!,
-        audience: e.JWT_AUDIENCE!,
-        jwksUrl: e.JWT_JWKS_URL!,
-        identityClaim: e.JWT_IDENTITY_CLAIM,
-        groupsClaim: e.JWT_GROUPS_CLAIM,
-        algorithms: e.JWT_ALGORITHMS,
-        clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_SECONDS,
-        jwksCooldownMs: 30_000,
-        maxAgeSeconds: e.JWT_MAX_AGE_SECONDS,
-      };
-    }
+    jwt = {
+      issuer: e.JWT_ISSUER!,
+      audience: e.JWT_AUDIENCE!,
+      jwksUrl: e.JWT_JWKS_URL!,
+      identityClaim: e.JWT_IDENTITY_CLAIM,
+      groupsClaim: e.JWT_GROUPS_CLAIM,
+      algorithms: e.JWT_ALGORITHMS,
+      clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_SECONDS,
+      jwksCooldownMs: 30_000,
+      maxAgeSeconds: e.JWT_MAX_AGE_SECONDS,
+    };
   } else if (jwtSettings.some((value) => value !== undefined) && parsed('JWT_JWKS_URL')) {
     problems.push('JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL must be set together');
   }
@@ -106,11 +105,12 @@ export function loadConfig(
 
   let policy: AccessPolicy = ALLOW_ALL;
   if (parsed('AUTHZ_ALLOW_ALL')) {
-    if (e.AUTHZ_ALLOW_ALL && env.AUTHZ_POLICY_FILE) {
-      problems.push('AUTHZ_POLICY_FILE and AUTHZ_ALLOW_ALL=true exclude each other');
-    } else if (!e.AUTHZ_ALLOW_ALL && e.AUTHZ_POLICY_FILE === undefined) {
+    if (e.AUTHZ_ALLOW_ALL) {
+      // Set explicitly, not the default path.
+      if (env.AUTHZ_POLICY_FILE) problems.push('AUTHZ_POLICY_FILE and AUTHZ_ALLOW_ALL=true exclude each other');
+    } else if (e.AUTHZ_POLICY_FILE === undefined) {
       problems.push('AUTHZ_POLICY_FILE must name the access policy (or set AUTHZ_ALLOW_ALL=true)');
-    } else if (!e.AUTHZ_ALLOW_ALL && e.AUTHZ_POLICY_FILE !== undefined) {
+    } else {
       policy = readPolicy(e.AUTHZ_POLICY_FILE, readTextFile, problems);
     }
   }

@@ -78,29 +78,26 @@ async function send(
 
 type Answer = { status: number; contentType: string; text: string };
 
-/** Through fetch's pool of kept-alive connections, as most clients call. */
-async function postKeptAlive(url: string, body: string): Promise<Answer> {
-  const res = await fetch(`${url}/namespaces/registrations`, {
-    method: 'POST',
-    headers: { 'X-API-Key': TEST_API_KEY, 'Content-Type': 'application/json' },
-    body,
-    signal: AbortSignal.timeout(30_000),
-  });
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
-}
+// Kept-alive connections, as most clients call; the soak closes them before it counts descriptors.
+let keptAlive = new http.Agent({ keepAlive: true });
+
+/** Through the pool of kept-alive connections. */
+const postKeptAlive = (url: string, body: string) => post(url, body, keptAlive);
 
 /**
  * On a connection of its own, closed after the answer. With it, a failed request is either refused
  * (never accepted) or accepted and lost: no connection is ever reused just as the server closes it
  * idle, a race of HTTP/1.1 keep-alive that clients meet by retrying (safe with Idempotency-Key).
  */
-function postOnNewConnection(url: string, body: string): Promise<Answer> {
+const postOnNewConnection = (url: string, body: string) => post(url, body, false);
+
+function post(url: string, body: string, agent: http.Agent | false): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${url}/namespaces/registrations`,
       {
         method: 'POST',
-        agent: false,
+        agent,
         timeout: 30_000,
         headers: {
           'X-API-Key': TEST_API_KEY,
@@ -122,6 +119,17 @@ function postOnNewConnection(url: string, body: string): Promise<Answer> {
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * Closes every idle kept-alive connection, ours to the gateway and the gateway's to the emulator (which
+ * closes idle connections after Node's default 5 s), so that a count of the gateway's descriptors holds
+ * no connection pool, whose size varies from run to run: what remains is what could leak.
+ */
+async function closeIdleConnections(): Promise<void> {
+  keptAlive.destroy();
+  keptAlive = new http.Agent({ keepAlive: true });
+  await sleep(6_000);
 }
 
 function wellFormed(status: number, contentType: string, text: string): string | undefined {
@@ -297,6 +305,7 @@ async function soak({ emulator, gateway }: Context, tally: Tally): Promise<void>
   emulator.reset();
   await load(gateway, tally, { total: 5_000, concurrency: 32, allowed: [202, 400], pick: mixed });
   const rssBefore = await rssAfterGc(gateway);
+  await closeIdleConnections();
   const fdsBefore = openFds(gateway.child.pid!);
   tally.sent = 0;
   tally.byStatus.clear();
@@ -305,6 +314,7 @@ async function soak({ emulator, gateway }: Context, tally: Tally): Promise<void>
   const seconds = (Date.now() - soakStarted) / 1000;
   emulator.reset();
   const rssAfter = await rssAfterGc(gateway);
+  await closeIdleConnections();
   const fdsAfter = openFds(gateway.child.pid!);
   const growth = (rssAfter - rssBefore) / rssBefore;
   tally.notes.push(

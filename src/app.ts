@@ -19,6 +19,7 @@ import { limitJsonDepth } from './http/middleware/json-depth';
 import { limitRatePerCaller } from './http/middleware/rate-limit';
 import { recordRequestMetrics } from './http/middleware/request-metrics';
 import { createRoutes } from './http/routes';
+import { rememberServerSpan } from './http/trace-context';
 import { MethodNotAllowedError } from './http/errors';
 import { createValidator, translateRequestErrors } from './http/validation';
 import type { WaitingRoom } from './http/waiting-room';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.http.trustProxyHops);
   app.set('etag', false);
 
+  app.use(rememberServerSpan);
   app.use(deps.inFlight.track);
   app.use(closeConnectionsWhileDraining(deps.isDraining));
   app.use(createAccessLog(logger));

@@ -20,6 +20,12 @@ import { createInFlightRequests } from './http/in-flight';
 import { createLifecycle, type Lifecycle } from './lifecycle';
 import { createAuditLog, type Logger } from './logger';
 import { createMetrics } from './metrics';
+import {
+  tracedAccessPolicy,
+  tracedIdempotencyStore,
+  tracedStatusReader,
+  tracedWaitingRoom,
+} from './tracing/traced-ports';
 
 export interface Gateway {
   readonly app: Express;
@@ -48,7 +54,9 @@ export interface GatewayOverrides {
  * lifecycle. main.ts, the integration tests and (with overrides) the HTTP tests all build it here.
  */
 export function createGateway(config: Config, logger: Logger, overrides: GatewayOverrides = {}): Gateway {
-  const auditLog = overrides.auditLog ?? createAuditLog(config.auditLogFile);
+  // With tracing on, the policy, the stores and the waiting are wrapped in spans (tracing/traced-ports.ts).
+  const tracing = config.tracing !== undefined;
+  const auditLog = overrides.auditLog ?? createAuditLog(config.auditLogFile, undefined, { traced: tracing });
   const metrics = createMetrics();
   const inFlight = createInFlightRequests((size) => metrics.httpInFlight.set(size));
   let assumedOnce = false;
@@ -143,14 +151,18 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
   });
 
   const app = createApp({
-    config,
+    config: tracing
+      ? { ...config, authz: { ...config.authz, policy: tracedAccessPolicy(config.authz.policy) } }
+      : config,
     logger,
     contract: loadContract(),
     namespaceRegistry,
-    statusReader,
-    waitingRoom,
+    statusReader: tracing ? tracedStatusReader(statusReader) : statusReader,
+    waitingRoom: tracing ? tracedWaitingRoom(waitingRoom) : waitingRoom,
     auditLog,
-    idempotencyStore,
+    idempotencyStore: tracing
+      ? tracedIdempotencyStore(idempotencyStore, config.idempotency.redisUrl ? 'redis' : 'memory')
+      : idempotencyStore,
     rateLimitStore,
     metrics,
     inFlight,

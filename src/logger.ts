@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config/variables';
 import type { AuditLog } from './domain/audit';
@@ -12,10 +13,15 @@ const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-api-key"]',
  * batching the lines that arrive while one is under way (a synchronous write per line was the
  * largest single cost in the benchmark's profile); pino flushes what is pending when the process exits.
  */
-export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+export function createLogger(
+  level: LogLevel,
+  destination?: DestinationStream,
+  { traced = false }: { traced?: boolean } = {},
+): Logger {
   return pino(
     {
       level,
+      ...(traced && { mixin: traceFields }),
       base: { service: 'redshift-namespace-gateway' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
@@ -29,10 +35,28 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
  * always at info whatever LOG_LEVEL says, to a file when AUDIT_LOG_FILE is set. Events carry their
  * own `time`.
  */
-export function createAuditLog(file: string | undefined, destination?: DestinationStream): AuditLog {
+export function createAuditLog(
+  file: string | undefined,
+  destination?: DestinationStream,
+  { traced = false }: { traced?: boolean } = {},
+): AuditLog {
   const logger = pino(
-    { level: 'info', base: { log: 'audit' }, timestamp: false },
+    { level: 'info', base: { log: 'audit' }, timestamp: false, ...(traced && { mixin: traceFields }) },
     destination ?? pino.destination({ dest: file ?? 1, mkdir: true, sync: false }),
   );
   return { record: (event) => logger.info(event, 'namespace registration attempt') };
+}
+
+/**
+ * Log correlation when tracing is on: the active span's ids, under the names OpenTelemetry's log
+ * conventions (and its pino instrumentation) use, so that a log backend links the line to its trace.
+ */
+function traceFields(): Record<string, string> {
+  const context = trace.getActiveSpan()?.spanContext();
+  if (context === undefined) return {};
+  return {
+    trace_id: context.traceId,
+    span_id: context.spanId,
+    trace_flags: context.traceFlags.toString(16).padStart(2, '0'),
+  };
 }

@@ -1,12 +1,11 @@
 import { once } from 'node:events';
 import { ConfigError, loadConfig, startupWarnings, type Config } from './config';
-import { createGateway } from './gateway';
-import { createHttpServer } from './http/server';
 import { createLogger } from './logger';
 import { takeOverSdkNodeWarning } from './node-support';
+import { startTracing, TRACE_FLUSH_MIN_MS, type Tracing } from './tracing/start';
 import { GATEWAY_COMMIT, GATEWAY_VERSION } from './version';
 
-// Composition root: config → logger → gateway → listen; signals.
+// Composition root: config → logger → tracing → gateway → listen; signals.
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -16,7 +15,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { traced: config.tracing !== undefined });
   process.on('unhandledRejection', (reason) => {
     logger.fatal({ err: reason }, 'unhandled rejection');
     process.exit(1);
@@ -29,12 +28,32 @@ async function main(): Promise<void> {
   if (nodeNotice !== undefined) logger.warn(nodeNotice);
   for (const warning of startupWarnings(config)) logger.warn(warning);
 
+  let tracing: Tracing | undefined;
+  if (config.tracing !== undefined) {
+    tracing = await startTracing(config.tracing, logger);
+    const { tracesUrl, protocol, sampler } = config.tracing;
+    logger.info({ tracesUrl, protocol, sampler }, 'tracing on');
+  }
+  // Loaded only now: with tracing on, its instrumentations must be in place before express, node:http's
+  // users and the AWS SDK load.
+  const [{ createGateway }, { createHttpServer }] = await Promise.all([import('./gateway'), import('./http/server')]);
+
   const gateway = createGateway(config, logger);
   const server = createHttpServer(gateway.app, config.http).listen(config.port, config.host);
 
   // Graceful shutdown (src/lifecycle.ts): readiness 503 at once, no new connections, requests in flight
-  // get SHUTDOWN_TIMEOUT_MS to finish, any still unanswered then get a 503 problem; exit code 0.
-  const stop = (signal: NodeJS.Signals) => void gateway.lifecycle.shutdown(server, signal).then(() => process.exit(0));
+  // get SHUTDOWN_TIMEOUT_MS to finish, any still unanswered then get a 503 problem; the spans still
+  // pending are exported within what is left of the budget (at least TRACE_FLUSH_MIN_MS); exit code 0.
+  const stop = (signal: NodeJS.Signals) => {
+    const deadline = Date.now() + config.shutdownTimeoutMs;
+    void gateway.lifecycle
+      .shutdown(server, signal)
+      .then(() => tracing?.shutdown(Math.max(TRACE_FLUSH_MIN_MS, deadline - Date.now())))
+      .then((flushed) => {
+        if (flushed === false) logger.warn('tracing: spans still pending at exit were dropped');
+        process.exit(0);
+      });
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 

@@ -7,10 +7,10 @@ import { duplicateKeyProblems, parseApiKeyEntries, type ApiKeyDigest } from '../
 import type { JwtOptions } from '../http/auth/jwt-verifier';
 import { GATEWAY_VERSION } from '../version';
 import { misspeltVariables, unknownRegionProblem } from './near-misses';
-import type { Config, TableConfig } from './shape';
+import type { Config, TableConfig, TracingOptions } from './shape';
 import { VARIABLES, type EnvValues, type Variable, type VariableName } from './variables';
 
-export type { Config } from './shape';
+export type { Config, TracingOptions } from './shape';
 
 // AWS refuses a role-chained session (base credentials that are themselves a role's, as on ECS, EKS
 // and EC2) longer than one hour.
@@ -163,8 +163,23 @@ export function loadConfig(
       userAgentAppId: e.AWS_SDK_UA_APP_ID ?? `redshift-namespace-gateway/${GATEWAY_VERSION}`,
       attemptTimeoutMs,
     },
+    tracing: tracingOptions(e),
   };
   return deepFreeze(config);
+}
+
+/** Tracing is on when spans have somewhere to go and nothing turns it off (the OTEL_* conventions). */
+function tracingOptions(e: EnvValues): TracingOptions | undefined {
+  const base = e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const tracesUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base && `${base.replace(/\/+$/, '')}/v1/traces`);
+  if (tracesUrl === undefined || e.OTEL_SDK_DISABLED || e.OTEL_TRACES_EXPORTER === 'none') return undefined;
+  return {
+    tracesUrl,
+    protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+    serviceName: e.OTEL_SERVICE_NAME ?? 'redshift-namespace-gateway',
+    sampler: e.OTEL_TRACES_SAMPLER,
+    samplerRatio: e.OTEL_TRACES_SAMPLER_ARG ?? 1,
+  };
 }
 
 /** Every variable with a `path`, put where its path says. */

@@ -1,7 +1,7 @@
 import type { ApiKeyDigest } from '../http/auth/api-keys';
 import type { JwtOptions } from '../http/auth/jwt-verifier';
 import type { AccessPolicy } from '../domain/access-policy';
-import type { EnvValues, VARIABLES } from './variables';
+import type { EnvValues, OtlpProtocol, TraceSampler, VARIABLES } from './variables';
 
 // The type of the configuration, derived from the variable table: a variable with `path:
 // 'aws.timeoutMs'` is `config.aws.timeoutMs`, typed by its parser. Adding a variable is one entry in
@@ -56,6 +56,22 @@ export interface DerivedConfig {
     /** UPSTREAM_ATTEMPT_TIMEOUT_MS, or derived so that every attempt and the back-off fit the deadline. */
     readonly attemptTimeoutMs: number;
   };
+  /**
+   * Set when tracing is on: an OTLP endpoint is configured, and neither OTEL_SDK_DISABLED=true nor
+   * OTEL_TRACES_EXPORTER=none turns it off.
+   */
+  readonly tracing: TracingOptions | undefined;
+}
+
+/** From the OTEL_* variables. */
+export interface TracingOptions {
+  /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces`. */
+  readonly tracesUrl: string;
+  readonly protocol: OtlpProtocol;
+  readonly serviceName: string;
+  readonly sampler: TraceSampler;
+  /** For the traceidratio samplers; 1 unless OTEL_TRACES_SAMPLER_ARG says otherwise. */
+  readonly samplerRatio: number;
 }
 
 type Merged<A, B> = {

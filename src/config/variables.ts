@@ -13,6 +13,7 @@ export const SECTIONS = {
   limits: 'Limits, waiting and idempotency',
   aws: 'AWS',
   upstream: 'Calls to AWS',
+  tracing: 'Tracing (OpenTelemetry)',
 } as const;
 export type Section = keyof typeof SECTIONS;
 
@@ -43,6 +44,20 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const RETRY_MODES = ['standard', 'adaptive'] as const;
+
+// The samplers of the OpenTelemetry specification that need no remote service.
+const TRACE_SAMPLERS = [
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+  'always_on',
+  'always_off',
+  'traceidratio',
+] as const;
+export type TraceSampler = (typeof TRACE_SAMPLERS)[number];
+// OTLP over HTTP; gRPC would add a second transport (and @grpc/grpc-js) for no gain over a collector.
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 export type RetryMode = (typeof RETRY_MODES)[number];
 
 const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -65,6 +80,10 @@ const required = (example: string) => z.string({ error: `is required (such as ${
 
 const endpointUrl = optionalText.pipe(
   z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+);
+
+const otlpProtocol = optionalText.pipe(
+  z.enum(OTLP_PROTOCOLS, { error: `must be one of ${OTLP_PROTOCOLS.join(', ')} (gRPC is not supported)` }).optional(),
 );
 
 const booleanFlag = z
@@ -416,6 +435,63 @@ export const VARIABLES = {
     'Keep-alive sockets to AWS at most, per endpoint (1 to 1024).',
     integer(1, 1024),
     { default: '50', path: 'aws.maxSockets' },
+  ),
+
+  // --- Tracing (OpenTelemetry) ---
+  // The standard OTEL_* variables that decide whether and where the gateway traces. The SDK itself reads
+  // the rest of the standard ones (headers, timeout, certificates, resource attributes, batching).
+  OTEL_SDK_DISABLED: variable('tracing', 'true turns tracing off whatever else is set.', booleanFlag, {
+    default: 'false',
+  }),
+  OTEL_TRACES_EXPORTER: variable(
+    'tracing',
+    'otlp exports spans when an endpoint is set; none turns tracing off.',
+    z.enum(['otlp', 'none'], { error: 'must be otlp or none' }),
+    { default: 'otlp' },
+  ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: variable(
+    'tracing',
+    'Base URL of an OTLP/HTTP collector (such as http://otel-collector:4318); spans go to its /v1/traces. Tracing is off unless this or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set.',
+    endpointUrl,
+  ),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: variable(
+    'tracing',
+    'Full URL spans are sent to, used as given; wins over OTEL_EXPORTER_OTLP_ENDPOINT.',
+    endpointUrl,
+  ),
+  OTEL_EXPORTER_OTLP_PROTOCOL: variable(
+    'tracing',
+    `How spans are encoded: ${OTLP_PROTOCOLS.join(' or ')}.`,
+    otlpProtocol,
+    { default: 'http/protobuf' },
+  ),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: variable(
+    'tracing',
+    'The same for traces alone; wins over OTEL_EXPORTER_OTLP_PROTOCOL.',
+    otlpProtocol,
+  ),
+  OTEL_SERVICE_NAME: variable(
+    'tracing',
+    "The `service.name` of the gateway's spans; wins over one in OTEL_RESOURCE_ATTRIBUTES.",
+    optionalText,
+    { default: 'redshift-namespace-gateway' },
+  ),
+  OTEL_TRACES_SAMPLER: variable(
+    'tracing',
+    `Which traces are kept: ${TRACE_SAMPLERS.join(', ')}. The parent-based ones follow the caller's sampled flag.`,
+    z.enum(TRACE_SAMPLERS, { error: `must be one of ${TRACE_SAMPLERS.join(', ')}` }),
+    { default: 'parentbased_always_on' },
+  ),
+  OTEL_TRACES_SAMPLER_ARG: variable(
+    'tracing',
+    'The ratio of traces kept by the traceidratio samplers, from 0 to 1.',
+    optionalText.pipe(
+      z
+        .string()
+        .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'must be a number from 0 to 1')
+        .transform(Number)
+        .optional(),
+    ),
   ),
 } satisfies Record<string, Variable>;
 

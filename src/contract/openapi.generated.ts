@@ -318,6 +318,11 @@ export interface components {
             readonly instance: string;
             /** @description The request's id, as in the X-Request-Id header and the logs. */
             readonly requestId: string;
+            /**
+             * @description The request's OpenTelemetry trace id, when the gateway traces (the caller's own, when it sent a `traceparent`); the same as `trace_id` in the logs.
+             * @example 4bf92f3577b34da6a3ce929d0e0e4736
+             */
+            readonly traceId?: string;
             /** @description For `validation-failed`, one item per mistake in the request. */
             readonly errors?: readonly {
                 /** @description JSON pointer (RFC 6901) into the request body, or `/headers/<name>` for a header. */

@@ -6,6 +6,7 @@ import { principalOf } from '../domain/caller';
 import type { Logger } from '../logger';
 import './locals';
 import { assignRequestId } from './middleware/request-id';
+import { isQuietPath } from './quiet-paths';
 import { routeTemplate } from './route-template';
 
 /** What pino-http hands a `req` serializer: its own summary of the request, and the request itself. */
@@ -14,9 +15,6 @@ interface SerializedRequest {
   url: string;
   raw: express.Request;
 }
-
-// Probes and scrapes are frequent and carry no information worth an access line.
-const QUIET_PATHS = new Set(['/livez', '/readyz', '/metrics']);
 
 /**
  * One access line per request (pino-http), with the request id it assigns, the caller, the route
@@ -28,7 +26,7 @@ export function createAccessLog(logger: Logger): RequestHandler {
     logger,
     genReqId: assignRequestId,
     quietReqLogger: true,
-    autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url?.split('?')[0] ?? '') },
+    autoLogging: { ignore: (req) => isQuietPath(req.url) },
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
     customLogLevel: (_req, res, error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, Response } from 'express';
 import { UpstreamError } from '../domain/errors';
 import './locals';
 import { toProblem } from './problem';
+import { traceIdOf } from './trace-context';
 
 /**
  * Answers `error` as one application/problem+json response. Logging is left to the access log
@@ -11,7 +12,9 @@ export function sendProblem(req: Request, res: Response, error: unknown): void {
   const problem = toProblem(error, {
     instance: req.originalUrl.split('?')[0] ?? '/',
     requestId: res.get('X-Request-Id') ?? '',
+    traceId: traceIdOf(res),
   });
+  res.locals.problemType = problem.body.type;
   if (problem.status >= 500) res.err = error instanceof Error ? error : new Error(String(error));
   // A refused request whose body is still coming (401, 413, 415, ...): close the connection after the
   // answer, rather than let Node read the rest of a body nobody wants.

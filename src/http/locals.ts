@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import type { Caller } from '../domain/caller';
 
 // What the middleware leave on res.locals for later middleware and the access log.
@@ -7,5 +8,9 @@ declare module 'express-serve-static-core' {
     caller?: Caller;
     /** The AWS error code behind a failed answer, for the access log. */
     upstreamCode?: string;
+    /** The problem type (`/problems/<slug>`) of a failed answer, for the trace. */
+    problemType?: string;
+    /** The request's server span, when tracing is on. */
+    span?: Span;
   }
 }

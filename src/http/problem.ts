@@ -93,7 +93,7 @@ const INTERNAL_DETAIL = 'The gateway failed unexpectedly; quote the requestId wh
 /** The only place where an error becomes an HTTP status and problem body. */
 export function toProblem(
   error: unknown,
-  { instance, requestId }: { instance: string; requestId: string },
+  { instance, requestId, traceId }: { instance: string; requestId: string; traceId?: string | undefined },
 ): ProblemAnswer {
   const known = specFor(error);
   const spec = known ?? INTERNAL;
@@ -106,6 +106,7 @@ export function toProblem(
     instance,
     requestId,
   };
+  if (traceId !== undefined) body.traceId = traceId;
   if (error instanceof RequestValidationError) body.errors = error.fieldErrors;
   if (error instanceof UpstreamError && error.upstream) body.upstream = error.upstream;
   if (error instanceof MethodNotAllowedError) headers.Allow = error.allow;

@@ -4,6 +4,7 @@ import { CONFIG_VARIABLES } from '../../src/config';
 import { DEFAULT_POLICY_PATH, VARIABLES } from '../../src/config/variables';
 import { parseAccessPolicy } from '../../src/domain/access-policy';
 import { loadContract } from '../../src/http/contract';
+import { TRACE_FLUSH_MIN_MS } from '../../src/tracing/start';
 import {
   componentPatch,
   kubernetesManifests,
@@ -72,9 +73,12 @@ it('every file a kustomization names exists', () => {
 });
 
 describe('the Deployment mirrors the gateway', () => {
-  it('sets only variables the gateway reads, the Redis component too', () => {
-    const patch = componentPatch('redis', 'gateway-redis-url.yaml') as { value: EnvVar }[];
-    const names = [...gateway.env, ...patch.map((op) => op.value)].map((variable) => variable.name);
+  it('sets only variables the gateway reads, the Redis and tracing components too', () => {
+    const patches = [
+      componentPatch('redis', 'gateway-redis-url.yaml'),
+      componentPatch('tracing', 'gateway-otel.yaml'),
+    ] as { value: EnvVar }[][];
+    const names = [...gateway.env, ...patches.flat().map((op) => op.value)].map((variable) => variable.name);
 
     expect(names.filter((name) => !CONFIG_VARIABLES.includes(name as never))).toEqual([]);
   });
@@ -102,12 +106,19 @@ describe('the Deployment mirrors the gateway', () => {
     expect(paths['/readyz']?.get).toBeDefined();
   });
 
-  it('gives the pod more grace than the preStop pause and the shutdown budget together', () => {
+  it('gives the pod more grace than the preStop pause, the shutdown budget and the last span export together', () => {
     const shutdownSeconds = Number(env('SHUTDOWN_TIMEOUT_MS') ?? VARIABLES.SHUTDOWN_TIMEOUT_MS.default) / 1000;
 
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(
-      gateway.lifecycle.preStop.sleep.seconds + shutdownSeconds,
+      gateway.lifecycle.preStop.sleep.seconds + shutdownSeconds + TRACE_FLUSH_MIN_MS / 1000,
     );
+  });
+
+  it("the tracing component opens the NetworkPolicy to the collector's port", () => {
+    const [rule] = componentPatch('tracing', 'networkpolicy-collector.yaml') as { value: { ports: unknown[] } }[];
+    const [endpoint] = componentPatch('tracing', 'gateway-otel.yaml') as { value: EnvVar }[];
+
+    expect(rule?.value.ports).toEqual([{ port: Number(new URL(endpoint!.value.value!).port), protocol: 'TCP' }]);
   });
 
   it('mounts the access policy where the gateway looks by default, and the policy is valid', () => {

@@ -356,3 +356,85 @@ describe('the variable table is the configuration', () => {
     },
   );
 });
+
+describe('loadConfig, tracing (the standard OTEL_* variables)', () => {
+  it('is off without an OTLP endpoint', () => {
+    expect(loadConfig(testEnv(), noFiles).tracing).toBeUndefined();
+  });
+
+  it('sends to <OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces, over http/protobuf, sampling by the parent by default', () => {
+    const config = loadConfig(testEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }), noFiles);
+    expect(config.tracing).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+      protocol: 'http/protobuf',
+      serviceName: 'redshift-namespace-gateway',
+      sampler: 'parentbased_always_on',
+      samplerRatio: 1,
+    });
+  });
+
+  it('takes the traces-only endpoint and protocol as they are, over the general ones', () => {
+    const config = loadConfig(
+      testEnv({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example.com/custom/path',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+        OTEL_SERVICE_NAME: 'namespace-gateway-eu',
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.25',
+      }),
+      noFiles,
+    );
+    expect(config.tracing).toEqual({
+      tracesUrl: 'https://traces.example.com/custom/path',
+      protocol: 'http/json',
+      serviceName: 'namespace-gateway-eu',
+      sampler: 'parentbased_traceidratio',
+      samplerRatio: 0.25,
+    });
+  });
+
+  it.each([
+    ['OTEL_SDK_DISABLED', 'true'],
+    ['OTEL_TRACES_EXPORTER', 'none'],
+  ])('is off with %s=%s', (name, value) => {
+    const env = testEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', [name]: value });
+    expect(loadConfig(env, noFiles).tracing).toBeUndefined();
+  });
+
+  it('refuses what it cannot honour, each named: gRPC, an unknown sampler, a ratio out of range, no URL', () => {
+    const message = configError(
+      testEnv({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_TRACES_SAMPLER: 'xray',
+        OTEL_TRACES_SAMPLER_ARG: '1.5',
+        OTEL_TRACES_EXPORTER: 'zipkin',
+      }),
+    );
+    expect(message).toContain('invalid configuration (5 problems)');
+    expect(message).toContain('OTEL_EXPORTER_OTLP_ENDPOINT must be an http or https URL');
+    expect(message).toContain(
+      'OTEL_EXPORTER_OTLP_PROTOCOL must be one of http/protobuf, http/json (gRPC is not supported)',
+    );
+    expect(message).toContain('OTEL_TRACES_SAMPLER must be one of parentbased_always_on');
+    expect(message).toContain('OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1');
+    expect(message).toContain('OTEL_TRACES_EXPORTER must be otlp or none');
+  });
+
+  it('asks "did you mean" for a misspelt OTEL_ variable, and leaves the ones the SDK reads itself alone', () => {
+    expect(configError(testEnv({ OTEL_EXPORTER_OTLP_ENDPONT: 'http://collector:4318' }))).toContain(
+      'OTEL_EXPORTER_OTLP_ENDPONT is not a setting of the gateway; did you mean OTEL_EXPORTER_OTLP_ENDPOINT?',
+    );
+    const sdkOwn = {
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer x',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '5000',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=prod',
+      OTEL_BSP_SCHEDULE_DELAY: '1000',
+      OTEL_BSP_MAX_QUEUE_SIZE: '4096',
+      OTEL_PROPAGATORS: 'tracecontext,baggage',
+    };
+    expect(() => loadConfig(testEnv(sdkOwn), noFiles)).not.toThrow();
+  });
+});

@@ -12,6 +12,19 @@ import { toProblem } from '../../../src/http/problem';
 const where = { instance: '/namespaces/registrations', requestId: 'req-1' };
 
 describe('toProblem', () => {
+  it('carries the trace id beside the request id when the request is traced, and none otherwise', () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    expect(
+      toProblem(new ClusterNotFoundError('Cluster x not found.', undefined), { ...where, traceId }).body,
+    ).toMatchObject({
+      requestId: 'req-1',
+      traceId,
+    });
+    expect(toProblem(new ClusterNotFoundError('Cluster x not found.', undefined), where).body).not.toHaveProperty(
+      'traceId',
+    );
+  });
+
   it('a contract violation: 400 with the field errors, the message as a sentence', () => {
     const errors = [{ pointer: '/ConsumerIdentifiers', detail: 'must have 1 item' }];
 

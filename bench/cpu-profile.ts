@@ -44,6 +44,7 @@ export function compareCpuProfiles(
   gateway: { profile: CpuProfile; requests: number },
   baseline: { profile: CpuProfile; requests: number },
   top: number,
+  labels: [string, string] = ['gateway', 'bare'],
 ): string {
   const ours = selfTimeByModule(gateway.profile);
   const bare = selfTimeByModule(baseline.profile);
@@ -62,7 +63,7 @@ export function compareCpuProfiles(
   const us = (value: number) => value.toFixed(1).padStart(7);
   return (
     `CPU profiles at saturation: self time per request by module, in µs\n` +
-    `${'gateway'.padStart(7)} ${'bare'.padStart(7)} ${'extra'.padStart(7)}  module\n` +
+    `${labels[0].padStart(7)} ${labels[1].padStart(7)} ${'extra'.padStart(7)}  module\n` +
     `${us(total(ours, gateway.requests))} ${us(total(bare, baseline.requests))} ${us(total(ours, gateway.requests) - total(bare, baseline.requests))}  (all, idle excluded)\n` +
     rows.map(({ module, g, b, extra }) => `${us(g)} ${us(b)} ${us(extra)}  ${module}`).join('\n') +
     '\n'

@@ -1,11 +1,13 @@
 // `npm run bench`: the full gateway (built, started as `npm start` starts it: auth, validation, policy,
 // access and audit logs to files at info, metrics) against a bare forwarder making the same SDK call,
 // both in front of the same emulator, on the Node.js the image ships (`.ci/image-node.sh`).
-// Alternating rounds, medians, one PASS/FAIL line per target.
+// Alternating rounds, medians, one PASS/FAIL line per target. The gateway also runs traced (every
+// request sampled, spans exported to a local OTLP sink), for the CPU tracing costs.
 //
 //   --machine-node   run on this machine's Node.js instead of the image's
 //   --ci             short rounds; fails only on a gross regression (throughput ratio < 0.35)
 //   --profile        also CPU profiles of both under load: what each package and module costs per request
+//   --profile-tracing  also CPU profiles of the gateway traced and not: what tracing costs, by module
 //   --node-flags="…" start the gateway with these node flags instead of `npm start`'s (experiments only)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -44,7 +46,7 @@ const body = JSON.stringify({
 });
 
 interface Run {
-  target: 'gateway' | 'baseline';
+  target: 'gateway' | 'gateway-traced' | 'baseline';
   mode: 'saturation' | 'fixed-rate';
   rps: number;
   requests: number;
@@ -171,6 +173,22 @@ async function atFixedRate(url: string, rate: number, duration = SECONDS) {
   };
 }
 
+/** An OTLP/HTTP collector that keeps nothing: it reads each export and answers 200, counting them. */
+async function startOtlpSink(): Promise<{ url: string; exports: () => number; bytes: () => number; close(): void }> {
+  let exports = 0;
+  let bytes = 0;
+  const server = http.createServer((req, res) => {
+    req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    req.on('end', () => {
+      exports += 1;
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}`, exports: () => exports, bytes: () => bytes, close: () => server.close() };
+}
+
 const emulatorStats = async (url: string) =>
   (await (await fetch(`${url}/_emulator/stats`)).json()) as { connections: number; calls: Record<string, number> };
 
@@ -229,8 +247,13 @@ async function main(): Promise<void> {
     MAX_CONCURRENT_UPSTREAM: '256',
   };
 
+  const otlpSink = await startOtlpSink();
+  // Every request traced: the sampler's default keeps a trace whose caller sends none.
+  const tracedEnv = { ...gatewayEnv, OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink.url };
+
   const runs: Run[] = [];
   let peakRss = 0;
+  let tracedPeakRss = 0;
   const startupMs: number[] = [];
   const gatewaySockets: number[] = [];
   const assumeRoles: number[] = [];
@@ -239,12 +262,12 @@ async function main(): Promise<void> {
     const before = await emulatorStats(emulator.url);
     const rate = mode === 'fixed-rate' ? FIXED_RATE : undefined;
     const service =
-      target === 'gateway'
+      target !== 'baseline'
         ? await startService(
             [...start.nodeFlags, ...extraFlags, start.entry],
-            gatewayEnv,
+            target === 'gateway' ? gatewayEnv : tracedEnv,
             '/readyz',
-            `${work}/gateway.log`,
+            `${work}/${target}.log`,
           )
         : await startService(
             [...extraFlags, '--import', 'tsx', 'bench/baseline-forwarder.ts'],
@@ -255,7 +278,7 @@ async function main(): Promise<void> {
     const drive = () => (rate === undefined ? saturate(service.url) : atFixedRate(service.url, rate));
     // Warm-up (JIT, credentials, sockets), not counted.
     const warmUp = await (rate === undefined ? saturate(service.url, 2) : atFixedRate(service.url, rate, 2));
-    const gcBefore = target === 'gateway' ? await gcTotals(service.url) : undefined;
+    const gcBefore = target !== 'baseline' ? await gcTotals(service.url) : undefined;
     const cpuBefore = cpuMs(service.child.pid!);
     const result = await drive();
     const cpuMsPerRequest = (cpuMs(service.child.pid!) - cpuBefore) / result.requests;
@@ -269,7 +292,9 @@ async function main(): Promise<void> {
         majorCount: (gcAfter.majorCount - gcBefore.majorCount) * per10k,
       };
       // A profiled process holds its samples too: its memory is not the gateway's.
-      if (extraFlags.length === 0) peakRss = Math.max(peakRss, peakRssBytes(service.child.pid!));
+      if (extraFlags.length === 0 && target === 'gateway')
+        peakRss = Math.max(peakRss, peakRssBytes(service.child.pid!));
+      if (target === 'gateway-traced') tracedPeakRss = Math.max(tracedPeakRss, peakRssBytes(service.child.pid!));
       startupMs.push(service.startedInMs);
       const after = await emulatorStats(emulator.url);
       gatewaySockets.push(after.connections - before.connections);
@@ -282,7 +307,7 @@ async function main(): Promise<void> {
       ? `  GC/10k ${run.gcPer10k.count.toFixed(0)} (${run.gcPer10k.majorCount.toFixed(1)} major) ${run.gcPer10k.ms.toFixed(0)} ms`
       : '';
     process.stdout.write(
-      `${target.padEnd(8)} ${mode.padEnd(10)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${String(run.p50).padStart(4)} ms  p99 ${String(run.p99).padStart(4)} ms  CPU/req ${run.cpuMsPerRequest.toFixed(3)} ms${gc}  errors ${run.errors}  non-2xx ${run.non2xx}\n`,
+      `${target.padEnd(14)} ${mode.padEnd(10)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${String(run.p50).padStart(4)} ms  p99 ${String(run.p99).padStart(4)} ms  CPU/req ${run.cpuMsPerRequest.toFixed(3)} ms${gc}  errors ${run.errors}  non-2xx ${run.non2xx}\n`,
     );
     return { requestsServed: warmUp.requests + result.requests };
   };
@@ -293,6 +318,7 @@ async function main(): Promise<void> {
   );
   for (let round = 0; round < ROUNDS; round += 1) {
     await measure('gateway', 'saturation');
+    await measure('gateway-traced', 'saturation');
     await measure('baseline', 'saturation');
   }
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -300,19 +326,23 @@ async function main(): Promise<void> {
     await measure('gateway', 'fixed-rate');
   }
   let profile: string | undefined;
+  // Services once more, each with a CPU profile over its whole life, compared per request.
+  const profiled = async (target: Run['target']) => {
+    const dir = `${work}/profile-${target}`;
+    const { requestsServed } = await measure(target, 'saturation', ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    runs.pop();
+    const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+    if (file === undefined) throw new Error(`no CPU profile in ${dir}`);
+    return { profile: JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as CpuProfile, requests: requestsServed };
+  };
   if (args.has('--profile')) {
-    // Both services once more, each with a CPU profile over its whole life, compared per request.
-    const profiled = async (target: Run['target']) => {
-      const dir = `${work}/profile-${target}`;
-      const { requestsServed } = await measure(target, 'saturation', ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-      runs.pop();
-      const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-      if (file === undefined) throw new Error(`no CPU profile in ${dir}`);
-      return { profile: JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as CpuProfile, requests: requestsServed };
-    };
     profile = compareCpuProfiles(await profiled('gateway'), await profiled('baseline'), 30);
   }
+  if (args.has('--profile-tracing')) {
+    profile = `${profile ?? ''}${compareCpuProfiles(await profiled('gateway-traced'), await profiled('gateway'), 30, ['traced', 'plain'])}`;
+  }
   await stop(emulator);
+  otlpSink.close();
 
   const of = (target: Run['target'], mode: Run['mode']) => runs.filter((r) => r.target === target && r.mode === mode);
   const med = (target: Run['target'], mode: Run['mode'], pick: (run: Run) => number) =>
@@ -329,6 +359,15 @@ async function main(): Promise<void> {
     },
     fixedRateP99: med('gateway', 'fixed-rate', (r) => r.p99),
   };
+  const traced = {
+    rps: med('gateway-traced', 'saturation', (r) => r.rps),
+    p50: med('gateway-traced', 'saturation', (r) => r.p50),
+    p99: med('gateway-traced', 'saturation', (r) => r.p99),
+    cpuMsPerRequest: med('gateway-traced', 'saturation', (r) => r.cpuMsPerRequest),
+    peakRssMiB: tracedPeakRss / 2 ** 20,
+    exports: otlpSink.exports(),
+    exportedMiB: otlpSink.bytes() / 2 ** 20,
+  };
   const baseline = {
     rps: med('baseline', 'saturation', (r) => r.rps),
     p50: med('baseline', 'saturation', (r) => r.p50),
@@ -341,6 +380,7 @@ async function main(): Promise<void> {
   const errors = runs.reduce((sum, r) => sum + r.errors + r.non2xx, 0);
   const throughputRatio = gateway.rps / baseline.rps;
   const cpuRatio = gateway.cpuMsPerRequest / baseline.cpuMsPerRequest;
+  const tracingCpuCost = traced.cpuMsPerRequest / gateway.cpuMsPerRequest - 1;
 
   const targets: [string, boolean][] = [
     [`throughput ratio ${throughputRatio.toFixed(2)} >= 0.55 of the bare forwarder's`, throughputRatio >= 0.55],
@@ -357,11 +397,16 @@ async function main(): Promise<void> {
       gatewaySockets.every((n) => n <= MAX_SOCKETS + 1),
     ],
     [`no errors or non-2xx answers: ${errors}`, errors === 0],
+    [
+      `tracing (every request sampled, exported): +${(tracingCpuCost * 100).toFixed(0)} % CPU per request <= +15 % (${traced.exports} exports, ${traced.exportedMiB.toFixed(1)} MiB)`,
+      tracingCpuCost <= 0.15 && traced.exports > 0,
+    ],
   ];
 
   process.stdout.write(
     `\n              req/s    p50    p99  CPU ms/req   (saturation, ${CONNECTIONS} connections, median of ${ROUNDS})\n` +
       `gateway   ${gateway.rps.toFixed(0).padStart(7)} ${String(gateway.p50).padStart(6)} ${String(gateway.p99).padStart(6)} ${gateway.cpuMsPerRequest.toFixed(3).padStart(11)}\n` +
+      `traced    ${traced.rps.toFixed(0).padStart(7)} ${String(traced.p50).padStart(6)} ${String(traced.p99).padStart(6)} ${traced.cpuMsPerRequest.toFixed(3).padStart(11)}   (peak RSS ${traced.peakRssMiB.toFixed(1)} MiB)\n` +
       `baseline  ${baseline.rps.toFixed(0).padStart(7)} ${String(baseline.p50).padStart(6)} ${String(baseline.p99).padStart(6)} ${baseline.cpuMsPerRequest.toFixed(3).padStart(11)}\n` +
       `gateway GC per 10,000 requests: ${gateway.gcPer10k.count.toFixed(0)} collections (${gateway.gcPer10k.majorCount.toFixed(1)} major), ${gateway.gcPer10k.ms.toFixed(0)} ms\n\n`,
   );
@@ -380,6 +425,7 @@ async function main(): Promise<void> {
         gatewayCommand: ['node', ...start.nodeFlags, start.entry],
         settings: { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, fixedRate: FIXED_RATE },
         gateway,
+        traced,
         baseline,
         peakRssMiB,
         startupToReadyMs,

@@ -1,8 +1,9 @@
-import type { ServerResponse } from 'node:http';
-import { isSpanContextValid, trace, type Attributes } from '@opentelemetry/api';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isSpanContextValid, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { RequestHandler, Response } from 'express';
 import { principalOf } from '../domain/caller';
 import './locals';
+import { routeTemplate } from './route-template';
 
 // The request's trace, as the HTTP edge sees it. Without a tracer (tracing off) there is no active
 // span, and none of this does anything.
@@ -20,9 +21,20 @@ export function traceIdOf(res: Response): string | undefined {
   return context !== undefined && isSpanContextValid(context) ? context.traceId : undefined;
 }
 
-/** What the server span says of the answer, once it is decided: the caller, and the problem if any. */
-export function serverSpanAttributes(res: ServerResponse): Attributes {
-  const { locals } = res as Response;
+/**
+ * What the server span says once the answer is decided: named by the route template that matched
+ * (`POST /namespaces/registrations`, never the raw path), the caller, and the problem if any.
+ */
+export function describeServerSpan(span: Span, req: IncomingMessage, res: ServerResponse): void {
+  const route = routeTemplate(req);
+  if (route !== undefined) {
+    span.updateName(`${req.method ?? 'GET'} ${route}`);
+    span.setAttribute('http.route', route);
+  }
+  span.setAttributes(answerAttributes(res as Response));
+}
+
+function answerAttributes({ locals }: Response): Attributes {
   const attributes: Attributes = {};
   if (locals.caller !== undefined) {
     attributes['enduser.id'] = principalOf(locals.caller);

@@ -1,8 +1,8 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as TraceSdk from '@opentelemetry/sdk-trace-node';
 import type { TracingOptions } from '../config';
 import { isQuietPath } from '../http/quiet-paths';
-import { serverSpanAttributes } from '../http/trace-context';
+import { describeServerSpan } from '../http/trace-context';
 import type { Logger } from '../logger';
 import { GATEWAY_VERSION } from '../version';
 
@@ -17,15 +17,17 @@ export interface Tracing {
 
 /**
  * Starts OpenTelemetry: the W3C trace-context propagator, the OTLP/HTTP exporter, and the
- * instrumentations of node:http (server and client spans; each attempt of an AWS call is one), Express
- * (the route template) and the AWS SDK (one span per command, `rpc.*` and `aws.request_id`).
+ * instrumentations of node:http (server and client spans; each attempt of an AWS call is one) and the
+ * AWS SDK (one span per command, `rpc.*` and `aws.request_id`). Express's instrumentation is left out:
+ * its span per route handler told nothing the server span does not, for about a fifth of tracing's
+ * CPU (docs/performance.md); the server span gets its route template from Express's match instead.
  *
  * Must run before express, node:http's users or the AWS SDK clients are loaded: the instrumentations
  * patch modules as they are required. main.ts loads the rest of the gateway after this. The SDK's
  * modules are loaded here, on demand, so that a gateway without tracing never loads them.
  */
 export async function startTracing(options: TracingOptions, logger: Logger): Promise<Tracing> {
-  const [{ diag, DiagLogLevel }, sdk, resources, semconv, { registerInstrumentations }, http, express, awsSdk] =
+  const [{ diag, DiagLogLevel }, sdk, resources, semconv, { registerInstrumentations }, http, awsSdk] =
     await Promise.all([
       import('@opentelemetry/api'),
       import('@opentelemetry/sdk-trace-node'),
@@ -33,7 +35,6 @@ export async function startTracing(options: TracingOptions, logger: Logger): Pro
       import('@opentelemetry/semantic-conventions'),
       import('@opentelemetry/instrumentation'),
       import('@opentelemetry/instrumentation-http'),
-      import('@opentelemetry/instrumentation-express'),
       import('@opentelemetry/instrumentation-aws-sdk'),
     ]);
   // The SDK's own complaints (an unreachable collector, a full queue) go to the gateway's log.
@@ -78,15 +79,11 @@ export async function startTracing(options: TracingOptions, logger: Logger): Pro
       new http.HttpInstrumentation({
         // Probes and scrapes are frequent and carry nothing worth a trace (as in the access log).
         ignoreIncomingRequestHook: (req) => isQuietPath(req.url),
-        // The caller, and the problem of a failed request: known only once the answer is decided.
-        applyCustomAttributesOnSpan: (span, _req, res) => {
+        // The route, the caller and the problem of a failed request: known once the answer is decided.
+        applyCustomAttributesOnSpan: (span, req, res) => {
           // (For a server span `res` is Express's response; client spans have an IncomingMessage, no locals.)
-          if ('locals' in res) span.setAttributes(serverSpanAttributes(res as ServerResponse));
+          if ('locals' in res) describeServerSpan(span, req as IncomingMessage, res as ServerResponse);
         },
-      }),
-      // Only the route handlers' spans: a span per middleware would cost more than it tells.
-      new express.ExpressInstrumentation({
-        ignoreLayersType: [express.ExpressLayerType.MIDDLEWARE, express.ExpressLayerType.ROUTER],
       }),
       new awsSdk.AwsInstrumentation({
         // The SDK's attempts are node:http's client spans, children of the command's span.

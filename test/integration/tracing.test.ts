@@ -109,11 +109,7 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
         'aws.request_id': expect.stringMatching(/^[0-9a-f-]{36}$/),
       },
     });
-    expect(ancestors(spans, register!)).toEqual([
-      'registration wait',
-      'request handler',
-      'POST /namespaces/registrations',
-    ]);
+    expect(ancestors(spans, register!)).toEqual(['registration wait', 'POST /namespaces/registrations']);
     // Each attempt is node:http's client span under the command's: the throttled one, then the retry.
     const attempts = childrenOf(spans, register!);
     expect(attempts.map((attempt) => [attempt.name, attempt.attributes['http.response.status_code']])).toEqual([

@@ -54,9 +54,11 @@ CONF
 export CONTAINERS_STORAGE_CONF=$WORK/storage.conf CONTAINERS_CONF=$WORK/containers.conf TMPDIR=$WORK/tmp
 
 emulator_pid=
+otlp_pid=
 cleanup() {
   podman rm -f "$NAME" >/dev/null 2>&1 || true
   [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null || true
+  [ -n "$otlp_pid" ] && kill "$otlp_pid" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -136,6 +138,22 @@ step "run it as a platform would, against the emulator on the host"
 emulator_port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 EMULATOR_PORT=$emulator_port node --import tsx test/emulator/serve.ts >"$WORK/emulator.log" 2>&1 &
 emulator_pid=$!
+# A stand-in OpenTelemetry collector: it records what reaches its OTLP/HTTP endpoint.
+otlp_port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+node -e '
+  const [file, port] = process.argv.slice(1);
+  let exports = 0;
+  require("node:http").createServer((req, res) => {
+    let bytes = 0;
+    req.on("data", (chunk) => (bytes += chunk.length));
+    req.on("end", () => {
+      exports += 1;
+      require("node:fs").writeFileSync(file, `${exports} export(s); the last: ${bytes} bytes of ${req.headers["content-type"]} to ${req.url}\n`);
+      res.end();
+    });
+  }).listen(Number(port), "127.0.0.1");
+' "$WORK/otlp" "$otlp_port" &
+otlp_pid=$!
 secrets=$WORK/secrets
 mkdir "$secrets"
 cp test/emulator/local-policy.yaml "$secrets/policy.yaml"
@@ -153,6 +171,7 @@ podman run -d --name "$NAME" --network host --read-only --memory 384m --cap-drop
   -e AWS_ENDPOINT_URL="http://127.0.0.1:$emulator_port" \
   -e AWS_ACCESS_KEY_ID="$access_key" -e AWS_SECRET_ACCESS_KEY="$secret_key" \
   -e API_KEYS_FILE=/etc/redshift-namespace-gateway/keys/api-keys \
+  -e OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$otlp_port" \
   "$IMAGE" >/dev/null 2>"$WORK/podman.log" || { cat "$WORK/podman.log"; exit 1; }
 url=http://127.0.0.1:$PORT
 for _ in $(seq 1 100); do curl -fsS "$url/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -185,3 +204,6 @@ echo "exit code $exit_code, $elapsed_ms ms after SIGTERM"
 [ "$exit_code" = 0 ] || { podman logs "$NAME"; exit 1; }
 [ "$elapsed_ms" -lt $((SHUTDOWN_BUDGET_S * 1000)) ] || { echo "shutdown took longer than the budget" >&2; exit 1; }
 podman logs "$NAME" | tail -n 2
+
+step "tracing: the spans still pending at SIGTERM reached the collector"
+cat "$WORK/otlp" 2>/dev/null || { echo "no span export reached the collector" >&2; exit 1; }

@@ -1,5 +1,5 @@
-import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { createLogger } from '../../src/logger';
 
 describe('createLogger', () => {
@@ -18,21 +18,32 @@ describe('createLogger', () => {
 });
 
 describe('log correlation', () => {
+  afterAll(() => {
+    trace.disable();
+    context.disable();
+    propagation.disable();
+  });
+
   it('with tracing on, a line logged within a span carries its trace and span ids; outside one, none', () => {
     const lines: string[] = [];
     const logger = createLogger('info', { write: (line: string) => void lines.push(line) }, { traced: true });
-    const spanContext = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 };
-    const contextManager = new AsyncLocalStorageContextManager().enable();
-    context.setGlobalContextManager(contextManager);
-    try {
-      context.with(trace.setSpanContext(context.active(), spanContext), () => logger.info('inside'));
-      logger.info('outside');
-    } finally {
-      context.disable();
-    }
+    // The SDK as the gateway registers it: its context manager is what carries the active span.
+    const provider = new NodeTracerProvider();
+    provider.register();
+
+    const span = provider.getTracer('test').startActiveSpan('inside', (active) => {
+      logger.info('inside');
+      active.end();
+      return active;
+    });
+    logger.info('outside');
 
     const [inside, outside] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(inside).toMatchObject({ trace_id: spanContext.traceId, span_id: spanContext.spanId, trace_flags: '01' });
+    expect(inside).toMatchObject({
+      trace_id: span.spanContext().traceId,
+      span_id: span.spanContext().spanId,
+      trace_flags: '01',
+    });
     expect(outside).not.toHaveProperty('trace_id');
   });
 });

@@ -11,8 +11,11 @@ export const TRACE_FLUSH_MIN_MS = 1000;
 
 /** A running tracer: spans are batched and exported until `shutdown` flushes what is pending. */
 export interface Tracing {
-  /** Exports the spans still pending, waiting at most `timeoutMs`; true when all went out in time. */
-  shutdown(timeoutMs: number): Promise<boolean>;
+  /**
+   * Exports the spans still pending, waiting at most `timeoutMs`; never rejects. Spans that could not
+   * leave (a collector down or slow) are logged as dropped: they never hold the exit up longer.
+   */
+  shutdown(timeoutMs: number): Promise<void>;
 }
 
 /**
@@ -27,21 +30,31 @@ export interface Tracing {
  * modules are loaded here, on demand, so that a gateway without tracing never loads them.
  */
 export async function startTracing(options: TracingOptions, logger: Logger): Promise<Tracing> {
-  const [{ diag, DiagLogLevel }, sdk, resources, semconv, { registerInstrumentations }, http, awsSdk] =
-    await Promise.all([
-      import('@opentelemetry/api'),
-      import('@opentelemetry/sdk-trace-node'),
-      import('@opentelemetry/resources'),
-      import('@opentelemetry/semantic-conventions'),
-      import('@opentelemetry/instrumentation'),
-      import('@opentelemetry/instrumentation-http'),
-      import('@opentelemetry/instrumentation-aws-sdk'),
-    ]);
-  // The SDK's own complaints (an unreachable collector, a full queue) go to the gateway's log.
+  const [
+    { context, diag, DiagLogLevel, ROOT_CONTEXT },
+    sdk,
+    resources,
+    semconv,
+    { registerInstrumentations },
+    http,
+    awsSdk,
+  ] = await Promise.all([
+    import('@opentelemetry/api'),
+    import('@opentelemetry/sdk-trace-node'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/semantic-conventions'),
+    import('@opentelemetry/instrumentation'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-aws-sdk'),
+  ]);
+  // The SDK's own complaints (an unreachable collector, a full queue) go to the gateway's log, outside
+  // any request's trace: they may be raised while one is active, but are not about it.
+  const complain = (message: string, args: unknown[]) =>
+    context.with(ROOT_CONTEXT, () => logger.warn({ args }, `opentelemetry: ${message}`));
   diag.setLogger(
     {
-      error: (message, ...args) => logger.warn({ args }, `opentelemetry: ${message}`),
-      warn: (message, ...args) => logger.warn({ args }, `opentelemetry: ${message}`),
+      error: (message, ...args) => complain(message, args),
+      warn: (message, ...args) => complain(message, args),
       info: () => undefined,
       debug: () => undefined,
       verbose: () => undefined,
@@ -101,16 +114,23 @@ export async function startTracing(options: TracingOptions, logger: Logger): Pro
   return {
     async shutdown(timeoutMs) {
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<false>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
-      const flushed = provider.shutdown().then(
-        () => true,
-        (error: unknown) => {
-          logger.warn({ err: error }, 'tracing: pending spans could not be exported');
-          return false;
-        },
-      );
+      const timedOut = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          logger.warn(
+            { timeoutMs },
+            'tracing: the spans still pending at exit were dropped (the collector did not take them in time)',
+          );
+          resolve();
+        }, timeoutMs);
+      });
+      const flushed = provider.shutdown().catch((error: unknown) => {
+        logger.warn(
+          { err: error },
+          'tracing: the spans still pending at exit were dropped (the collector refused them)',
+        );
+      });
       try {
-        return await Promise.race([flushed, timedOut]);
+        await Promise.race([flushed, timedOut]);
       } finally {
         clearTimeout(timer);
       }

@@ -11,6 +11,8 @@ export interface ReceivedSpan {
   spanId: string;
   /** '' for a root span. */
   parentSpanId: string;
+  /** W3C tracestate, as the span carries it ('' for none). */
+  traceState: string;
   name: string;
   /** OTLP's SpanKind: 1 internal, 2 server, 3 client. */
   kind: number;
@@ -93,6 +95,7 @@ interface JsonExport {
         traceId: string;
         spanId: string;
         parentSpanId?: string;
+        traceState?: string;
         name: string;
         kind: number;
         attributes?: JsonKeyValue[];
@@ -122,6 +125,7 @@ function fromJson(body: JsonExport): ReceivedSpan[] {
         traceId: span.traceId,
         spanId: span.spanId,
         parentSpanId: span.parentSpanId ?? '',
+        traceState: span.traceState ?? '',
         name: span.name,
         kind: span.kind,
         attributes: jsonAttributes(span.attributes),
@@ -211,7 +215,7 @@ function protobufAttributes(message: Field[], number: number): Record<string, At
 
 function fromProtobuf(body: Buffer): ReceivedSpan[] {
   // ExportTraceServiceRequest{1 ResourceSpans}, ResourceSpans{1 Resource, 2 ScopeSpans}, Resource{1
-  // attributes}, ScopeSpans{2 Span}, Span{1 trace_id, 2 span_id, 4 parent_span_id, 5 name, 6 kind,
+  // attributes}, ScopeSpans{2 Span}, Span{1 trace_id, 2 span_id, 3 trace_state, 4 parent_span_id, 5 name, 6 kind,
   // 9 attributes, 15 Status{3 code}}.
   return all(fields(body), 1).flatMap(({ bytes }) => {
     const resourceSpans = fields(bytes!);
@@ -224,6 +228,7 @@ function fromProtobuf(body: Buffer): ReceivedSpan[] {
           traceId: one(span, 1)!.bytes!.toString('hex'),
           spanId: one(span, 2)!.bytes!.toString('hex'),
           parentSpanId: one(span, 4)?.bytes?.toString('hex') ?? '',
+          traceState: one(span, 3)?.bytes?.toString() ?? '',
           name: one(span, 5)!.bytes!.toString(),
           kind: Number(one(span, 6)?.varint ?? 0n),
           attributes: protobufAttributes(span, 9),

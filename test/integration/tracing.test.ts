@@ -1,6 +1,6 @@
 import { provisionedBody } from '../helpers/bodies';
 import { TEST_API_KEY } from '../helpers/config';
-import { startGatewayProcess, waitForOutput, type GatewayProcess } from '../helpers/gateway-process';
+import { freePort, startGatewayProcess, waitForOutput, type GatewayProcess } from '../helpers/gateway-process';
 import { seed } from '../helpers/local-stack';
 import { registerLogSource } from '../helpers/log-hygiene';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver';
@@ -74,6 +74,7 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
 
     const res = await post(gateway, provisionedBody(), {
       traceparent: traceparent(CALLER_TRACE_ID),
+      tracestate: 'ci=job-42',
       Prefer: 'wait=10',
       'Idempotency-Key': 'trace-test-0001',
     });
@@ -90,6 +91,7 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
     expect(server).toMatchObject({
       name: 'POST /namespaces/registrations',
       parentSpanId: CALLER_SPAN_ID,
+      traceState: 'ci=job-42',
       attributes: {
         'http.request.method': 'POST',
         'http.route': '/namespaces/registrations',
@@ -140,6 +142,15 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
       expect.arrayContaining(['DescribeClusters']),
     );
 
+    // The role was assumed at start, in a trace of its own: the STS call and its attempt.
+    const all = receiver.spans();
+    const [assumeRole] = named(all, 'STS.AssumeRole');
+    expect(assumeRole).toMatchObject({
+      parentSpanId: '',
+      attributes: { 'rpc.system': 'aws-api', 'rpc.service': 'STS', 'rpc.method': 'AssumeRole' },
+    });
+    expect(childrenOf(all, assumeRole!).map((attempt) => attempt.name)).toEqual(['POST']);
+
     // Log correlation: the access line and the audit event carry the trace.
     await stop(gateway);
     const lines = gateway
@@ -155,6 +166,23 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
       span_id: server!.spanId,
       trace_flags: '01',
     });
+  }, 30_000);
+
+  it('a request whose AWS call finds the role’s credentials due for refresh has the AssumeRole inside its trace', async () => {
+    // Credentials of 4 s are refreshed 1 s before they expire: by the first request after 3 s.
+    emulator.setFaults({ credentialLifetimeSeconds: 4 });
+    const gateway = await startTraced({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
+    await new Promise((resolve) => setTimeout(resolve, 3_300));
+    const traceId = '99998888777766665555444433332222';
+
+    expect((await post(gateway, provisionedBody(), { traceparent: traceparent(traceId) })).status).toBe(202);
+    const spans = (
+      await receiver.waitFor((all) => all.some((span) => span.kind === SERVER && span.traceId === traceId))
+    ).filter((span) => span.traceId === traceId);
+    const [assumeRole] = named(spans, 'STS.AssumeRole');
+    expect(assumeRole).toBeDefined();
+    expect(ancestors(spans, assumeRole!)).toContain('POST /namespaces/registrations');
+    await stop(gateway);
   }, 30_000);
 
   it('a failed request: the problem document carries the trace id, the spans the problem and AWS’s error', async () => {
@@ -209,6 +237,27 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
 
     await stop(gateway);
     expect(receiver.spans().filter((span) => span.traceId === traceId).length).toBeGreaterThanOrEqual(3);
+  }, 30_000);
+
+  it('a collector that is down costs no answer, and the exit waits for it no longer than the shutdown budget', async () => {
+    const closedPort = await freePort();
+    const gateway = await startGatewayProcess(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${closedPort}`, SHUTDOWN_TIMEOUT_MS: '1500' },
+      emulator,
+    );
+    gateways.push(gateway);
+    registerLogSource(() => gateway.output().stdout);
+    await waitForOutput(gateway, 'role assumed');
+
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await post(gateway, provisionedBody())).status);
+    expect(statuses).toEqual([202, 202, 202, 202, 202]);
+
+    const signalled = Date.now();
+    await stop(gateway);
+    // The budget, or at least TRACE_FLUSH_MIN_MS for the spans, and the process's own exit.
+    expect(Date.now() - signalled).toBeLessThan(1500 + 1000);
+    expect(gateway.output().stdout).toContain('tracing: the spans still pending at exit were dropped');
   }, 30_000);
 
   it('with OTEL_SDK_DISABLED=true, nothing is exported and answers carry no trace id', async () => {

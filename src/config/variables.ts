@@ -44,6 +44,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const RETRY_MODES = ['standard', 'adaptive'] as const;
+export type RetryMode = (typeof RETRY_MODES)[number];
 
 // The samplers of the OpenTelemetry specification that need no remote service.
 const TRACE_SAMPLERS = [
@@ -58,7 +59,6 @@ export type TraceSampler = (typeof TRACE_SAMPLERS)[number];
 // OTLP over HTTP; gRPC would add a second transport (and @grpc/grpc-js) for no gain over a collector.
 const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
-export type RetryMode = (typeof RETRY_MODES)[number];
 
 const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 

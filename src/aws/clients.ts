@@ -6,6 +6,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Config } from '../config/shape';
 import { createAssumedRole, type AssumedRole, type AssumedRoleOptions } from './assumed-role-credentials';
+import { Sha256 } from './sha256';
 
 /** How the gateway reaches AWS: region, role, endpoints, retries, deadlines, sockets (config/variables.ts). */
 export type AwsOptions = Config['aws'];
@@ -26,7 +27,7 @@ function createRequestHandler(aws: AwsOptions): NodeHttpHandler {
   });
 }
 
-/** What every SDK client of the gateway shares: region, endpoint variants, retries, user agent, sockets. */
+/** What every SDK client of the gateway shares: region, endpoint variants, retries, user agent, sockets, signing hash. */
 function commonClientConfig(aws: AwsOptions, requestHandler: NodeHttpHandler) {
   return {
     region: aws.region,
@@ -36,6 +37,7 @@ function commonClientConfig(aws: AwsOptions, requestHandler: NodeHttpHandler) {
     retryMode: aws.retryMode,
     userAgentAppId: aws.userAgentAppId,
     requestHandler,
+    sha256: Sha256,
   };
 }
 

@@ -56,7 +56,7 @@ describe('Sha256 (the signer hash given to the SDK clients)', () => {
     expect(await digests(new Sha256(secret), chunks, hmac)).toEqual(await digests(new SdkSha256(secret), chunks, hmac));
   });
 
-  it('is what every AWS client of the gateway signs with', () => {
+  it('is what the Redshift and Redshift Serverless clients sign with (STS shares their configuration)', () => {
     const clients = createAwsClients(testConfig().aws);
     try {
       expect([clients.redshift.config.sha256, clients.serverless.config.sha256]).toEqual([Sha256, Sha256]);

@@ -7,7 +7,7 @@ import { createAwsClients } from '../src/aws/clients';
 import { loadConfig } from '../src/config';
 
 const config = loadConfig();
-const { redshift: client } = createAwsClients(config.aws);
+const { redshift: client } = createAwsClients(config.aws, config.upstream);
 
 const server = http.createServer((req, res) => {
   if (req.method === 'GET') {
@@ -25,5 +25,5 @@ const server = http.createServer((req, res) => {
     );
   });
 });
-server.listen(config.port, config.host, () => process.stdout.write('baseline listening\n'));
+server.listen(config.server.port, config.server.host, () => process.stdout.write('baseline listening\n'));
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

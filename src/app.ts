@@ -2,11 +2,13 @@ import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Store } from 'express-rate-limit';
 import helmet from 'helmet';
-import type { Config } from './config/shape';
 import type { AuditLog } from './domain/audit';
 import type { NamespaceRegistry, RegistrationStatusReader } from './domain/ports';
 import { createAccessLog } from './http/access-log';
+import type { AuthOptions } from './http/auth/settings';
+import type { AuthzOptions } from './http/auth/policy-settings';
 import type { Contract } from './http/contract';
+import type { EdgeOptions } from './http/edge-settings';
 import { createDocsRoutes } from './http/docs';
 import { createProblemPages } from './http/problem-pages';
 import type { IdempotencyStore } from './http/idempotency/store';
@@ -26,8 +28,12 @@ import type { WaitingRoom } from './http/waiting-room';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
-/** What the HTTP edge is configured with (the rest of Config is the wiring's). */
-export type AppOptions = Pick<Config, 'http' | 'auth' | 'authz' | 'limits'>;
+/** What the HTTP edge is configured with (the rest of the configuration is the wiring's). */
+export interface AppOptions {
+  readonly http: EdgeOptions;
+  readonly auth: AuthOptions;
+  readonly authz: AuthzOptions;
+}
 
 export interface AppDeps {
   readonly config: AppOptions;
@@ -101,7 +107,7 @@ export function createApp(deps: AppDeps): Express {
 
   // Authenticate and rate-limit before reading the body: an unknown or over-eager caller costs no
   // parsing or validation, and is never asked for its body (100 Continue).
-  app.use(NAMESPACES, authenticate(config.auth), limitRatePerCaller(config.limits.ratePerMinute, deps.rateLimitStore));
+  app.use(NAMESPACES, authenticate(config.auth), limitRatePerCaller(config.http.ratePerMinute, deps.rateLimitStore));
   // Only the contract's operations with a body have theirs read; compressed bodies are refused (415):
   // a JSON body of a few hundred bytes gains nothing from compression, and inflating is attack surface.
   app.use([...contract.bodyPaths], sendContinue, express.json({ limit: config.http.bodyLimitBytes, inflate: false }));

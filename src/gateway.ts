@@ -56,14 +56,14 @@ export interface GatewayOverrides {
 export function createGateway(config: Config, logger: Logger, overrides: GatewayOverrides = {}): Gateway {
   // With tracing on, the policy, the stores and the waiting are wrapped in spans (tracing/traced-ports.ts).
   const tracing = config.tracing !== undefined;
-  const auditLog = overrides.auditLog ?? createAuditLog(config.auditLogFile, undefined, { traced: tracing });
+  const auditLog = overrides.auditLog ?? createAuditLog(config.log.auditFile, undefined, { traced: tracing });
   const metrics = createMetrics();
   const inFlight = createInFlightRequests((size) => metrics.httpInFlight.set(size));
   let assumedOnce = false;
 
   const aws =
     overrides.aws ??
-    createAwsClients(config.aws, (attempt) => {
+    createAwsClients(config.aws, config.upstream, (attempt) => {
       metrics.assumeRoleCalls.inc({ outcome: attempt.ok ? 'ok' : 'error' });
       if (attempt.ok) {
         if (assumedOnce) metrics.credentialRefreshes.inc();
@@ -82,12 +82,12 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
     metrics.credentialsRefused.inc({ code });
     logger.warn({ operation, code }, 'AWS refused the cached role credentials; assuming the role again');
   };
-  const upstreamLimit = createConcurrencyLimit(config.limits.maxConcurrentUpstream);
+  const upstreamLimit = createConcurrencyLimit(config.upstream.maxConcurrent);
   const namespaceRegistry = withConcurrencyLimit(
     createSdkNamespaceRegistry({
       client: redshift,
       role: assumedRole,
-      timeoutMs: config.aws.timeoutMs,
+      timeoutMs: config.upstream.timeoutMs,
       logger,
       onCall,
       onCredentialsRefused,
@@ -99,7 +99,7 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
       redshift,
       serverless,
       role: assumedRole,
-      timeoutMs: config.aws.timeoutMs,
+      timeoutMs: config.upstream.timeoutMs,
       onCall,
       onCredentialsRefused,
     }),
@@ -116,7 +116,7 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
   const times = {
     ttlMs: config.idempotency.ttlSeconds * 1000,
     // A claim outlives the longest a request can take (upstream, and waiting), with room to spare.
-    claimTtlMs: Math.max(60_000, 2 * config.aws.timeoutMs + config.waiting.maxWaitSeconds * 1000),
+    claimTtlMs: Math.max(60_000, 2 * config.upstream.timeoutMs + config.waiting.maxWaitSeconds * 1000),
   };
   const idempotencyStore =
     overrides.idempotencyStore ??
@@ -144,7 +144,7 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
   const lifecycle = createLifecycle({
     inFlight,
     logger,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    shutdownTimeoutMs: config.server.shutdownTimeoutMs,
     // Requests waiting for a registration to take effect are answered at once (202 with Location).
     onDrain: () => waitingRoom.closeAll(),
     release: destroy,

@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from './config/variables';
+import type { LogLevel } from './log-settings';
 import type { AuditLog } from './domain/audit';
 
 export type { Logger };

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { ConfigError, loadConfig, startupWarnings, type Config } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { takeOverSdkNodeWarning } from './node-support';
 import { startTracing, TRACE_FLUSH_MIN_MS, type Tracing } from './tracing/start';
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const logger = createLogger(config.logLevel, undefined, { traced: config.tracing !== undefined });
+  const logger = createLogger(config.log.level, undefined, { traced: config.tracing !== undefined });
   process.on('unhandledRejection', (reason) => {
     logger.fatal({ err: reason }, 'unhandled rejection');
     process.exit(1);
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   });
   const nodeNotice = takeOverSdkNodeWarning();
   if (nodeNotice !== undefined) logger.warn(nodeNotice);
-  for (const warning of startupWarnings(config)) logger.warn(warning);
+  for (const warning of config.warnings) logger.warn(warning);
 
   let tracing: Tracing | undefined;
   if (config.tracing !== undefined) {
@@ -39,13 +39,13 @@ async function main(): Promise<void> {
   const [{ createGateway }, { createHttpServer }] = await Promise.all([import('./gateway'), import('./http/server')]);
 
   const gateway = createGateway(config, logger);
-  const server = createHttpServer(gateway.app, config.http).listen(config.port, config.host);
+  const server = createHttpServer(gateway.app, config.server).listen(config.server.port, config.server.host);
 
   // Graceful shutdown (src/lifecycle.ts): readiness 503 at once, no new connections, requests in flight
   // get SHUTDOWN_TIMEOUT_MS to finish, any still unanswered then get a 503 problem; the spans still
   // pending are exported within what is left of the budget (at least TRACE_FLUSH_MIN_MS); exit code 0.
   const stop = (signal: NodeJS.Signals) => {
-    const deadline = Date.now() + config.shutdownTimeoutMs;
+    const deadline = Date.now() + config.server.shutdownTimeoutMs;
     void gateway.lifecycle
       .shutdown(server, signal)
       .then(() => tracing?.shutdown(Math.max(TRACE_FLUSH_MIN_MS, deadline - Date.now())))

@@ -4,23 +4,21 @@ import { RedshiftClient } from '@aws-sdk/client-redshift';
 import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Config } from '../config/shape';
+import type { AwsOptions } from './settings';
+import type { UpstreamOptions } from './upstream-settings';
 import { createAssumedRole, type AssumedRole, type AssumedRoleOptions } from './assumed-role-credentials';
 import { Sha256 } from './sha256';
-
-/** How the gateway reaches AWS: region, role, endpoints, retries, deadlines, sockets (config/variables.ts). */
-export type AwsOptions = Config['aws'];
 
 /**
  * The HTTP handler shared by the SDK clients: keep-alive sockets up to a bound, and connect and
  * per-attempt timeouts that really abort the attempt (the SDK only warns on a request timeout
  * unless throwOnRequestTimeout is set), so that retries can happen within the overall deadline.
  */
-function createRequestHandler(aws: AwsOptions): NodeHttpHandler {
-  const agentOptions = { keepAlive: true, maxSockets: aws.maxSockets };
+function createRequestHandler(upstream: UpstreamOptions): NodeHttpHandler {
+  const agentOptions = { keepAlive: true, maxSockets: upstream.maxSockets };
   return new NodeHttpHandler({
-    connectionTimeout: aws.connectTimeoutMs,
-    requestTimeout: aws.attemptTimeoutMs,
+    connectionTimeout: upstream.connectTimeoutMs,
+    requestTimeout: upstream.attemptTimeoutMs,
     throwOnRequestTimeout: true,
     httpAgent: new http.Agent(agentOptions),
     httpsAgent: new https.Agent(agentOptions),
@@ -28,22 +26,17 @@ function createRequestHandler(aws: AwsOptions): NodeHttpHandler {
 }
 
 /** What every SDK client of the gateway shares: region, endpoint variants, retries, user agent, sockets, signing hash. */
-function commonClientConfig(aws: AwsOptions, requestHandler: NodeHttpHandler) {
+function commonClientConfig(aws: AwsOptions, upstream: UpstreamOptions, requestHandler: NodeHttpHandler) {
   return {
     region: aws.region,
     useFipsEndpoint: aws.useFipsEndpoint,
     useDualstackEndpoint: aws.useDualstackEndpoint,
-    maxAttempts: aws.maxAttempts,
-    retryMode: aws.retryMode,
+    maxAttempts: upstream.maxAttempts,
+    retryMode: upstream.retryMode,
     userAgentAppId: aws.userAgentAppId,
     requestHandler,
     sha256: Sha256,
   };
-}
-
-/** The STS client that assumes the role, itself signed with the default provider chain. */
-function createStsClient(aws: AwsOptions, requestHandler: NodeHttpHandler): STSClient {
-  return new STSClient({ ...commonClientConfig(aws, requestHandler), endpoint: aws.stsEndpoint });
 }
 
 /** The role of REDSHIFT_ROLE_ARN, assumed through `sts` with the configured session settings. */
@@ -62,32 +55,6 @@ function createConfiguredRole(
   });
 }
 
-/** The Redshift Serverless client (status reads of serverless namespaces), signed like the Redshift one. */
-function createRedshiftServerlessClient(
-  aws: AwsOptions,
-  requestHandler: NodeHttpHandler,
-  assumedRole: AssumedRole,
-): RedshiftServerlessClient {
-  return new RedshiftServerlessClient({
-    ...commonClientConfig(aws, requestHandler),
-    endpoint: aws.serverlessEndpoint,
-    credentials: assumedRole.credentials,
-  });
-}
-
-/** The one Redshift client of the process, signed with the assumed role's credentials. */
-function createRedshiftClient(
-  aws: AwsOptions,
-  requestHandler: NodeHttpHandler,
-  assumedRole: AssumedRole,
-): RedshiftClient {
-  return new RedshiftClient({
-    ...commonClientConfig(aws, requestHandler),
-    endpoint: aws.redshiftEndpoint,
-    credentials: assumedRole.credentials,
-  });
-}
-
 /** Every AWS client of the gateway, sharing one HTTP handler: STS, the assumed role, Redshift, Redshift Serverless. */
 export interface AwsClients {
   readonly role: AssumedRole;
@@ -97,13 +64,25 @@ export interface AwsClients {
   destroy(): void;
 }
 
-/** The one place the AWS clients are built: the gateway, the benchmark's baseline and the tests use it. */
-export function createAwsClients(aws: AwsOptions, onAssumeRoleAttempt?: AssumedRoleOptions['onAttempt']): AwsClients {
-  const requestHandler = createRequestHandler(aws);
-  const sts = createStsClient(aws, requestHandler);
+/**
+ * The one place the AWS clients are built: the gateway, the benchmark's baseline and the tests use it.
+ * STS is signed with the default provider chain; Redshift and Redshift Serverless (status reads of
+ * serverless namespaces) with the assumed role's credentials.
+ */
+export function createAwsClients(
+  aws: AwsOptions,
+  upstream: UpstreamOptions,
+  onAssumeRoleAttempt?: AssumedRoleOptions['onAttempt'],
+): AwsClients {
+  const common = commonClientConfig(aws, upstream, createRequestHandler(upstream));
+  const sts = new STSClient({ ...common, endpoint: aws.stsEndpoint });
   const role = createConfiguredRole(aws, sts, onAssumeRoleAttempt);
-  const redshift = createRedshiftClient(aws, requestHandler, role);
-  const serverless = createRedshiftServerlessClient(aws, requestHandler, role);
+  const redshift = new RedshiftClient({ ...common, endpoint: aws.redshiftEndpoint, credentials: role.credentials });
+  const serverless = new RedshiftServerlessClient({
+    ...common,
+    endpoint: aws.serverlessEndpoint,
+    credentials: role.credentials,
+  });
   return {
     role,
     redshift,

@@ -1,12 +1,6 @@
 import http from 'node:http';
 import type { RequestListener } from 'node:http';
-import type { Config } from '../config/shape';
-
-/** Node's HTTP server limits: slow or idle clients cannot hold sockets for long. */
-export type HttpServerOptions = Pick<
-  Config['http'],
-  'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections'
->;
+import type { HttpServerOptions } from './server-settings';
 
 /**
  * The HTTP server around the app, with limits on what slow and idle clients may hold: a header

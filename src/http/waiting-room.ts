@@ -1,7 +1,7 @@
 import type { RegistrationAction } from '../domain/access-policy';
 import type { WaitOutcome } from '../domain/wait-for-registration';
 import { TooManyWaitingError } from './errors';
-import type { Config } from '../config/shape';
+import type { WaitingRoomOptions } from './waiting-room-settings';
 
 /**
  * Where requests that asked to wait (`Prefer: wait`) wait: at most `maxWaiting` at once (a request
@@ -15,9 +15,6 @@ export interface WaitingRoom {
   /** Ends every wait now: the start of shutdown. */
   closeAll(): void;
 }
-
-/** `Prefer: wait` on the changes: the longest a request may wait, and how many may wait at once. */
-export type WaitingRoomOptions = Config['waiting'];
 
 export function createWaitingRoom({
   maxWaitSeconds,

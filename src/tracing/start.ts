@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as TraceSdk from '@opentelemetry/sdk-trace-node';
-import type { TracingOptions } from '../config';
+import type { TracingOptions } from './settings';
 import { isQuietPath } from '../http/quiet-paths';
 import { describeServerSpan } from '../http/trace-context';
 import type { Logger } from '../logger';

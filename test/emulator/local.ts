@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { PinoPretty } from 'pino-pretty';
 import { startEmulator } from './emulator';
 import { faultsFromEnvironment } from './faults';
-import { LOCAL_API_KEY, VARIABLES } from '../../src/config/variables';
+import { LOCAL_API_KEY } from '../../src/http/auth/api-keys';
+import { AUTH_SETTINGS } from '../../src/http/auth/settings';
 import { emulatorEnv } from './gateway-env';
 import { loadSeed } from './seed';
 
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       ...emulatorEnv(emulator.url, seed),
       // The development key and policy of .env.example.
-      API_KEYS: VARIABLES.API_KEYS.local,
+      API_KEYS: AUTH_SETTINGS.variables.API_KEYS.local,
       AUTHZ_POLICY_FILE: process.env.AUTHZ_POLICY_FILE ?? `${__dirname}/local-policy.yaml`,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

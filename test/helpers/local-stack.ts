@@ -59,7 +59,7 @@ export async function startLocalStack(
   const logs = new LogCapture();
   registerSecret(seed.baseCredentials[0]?.secretAccessKey ?? '');
   const gateway = createGateway(config, createLogger('info', logs));
-  const server: Server = createHttpServer(gateway.app, config.http).listen(0, '127.0.0.1');
+  const server: Server = createHttpServer(gateway.app, config.server).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const audit = () =>
     existsSync(auditFile)

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { parse as parseYaml } from 'yaml';
 import { CONFIG_VARIABLES } from '../../src/config';
-import { DEFAULT_POLICY_PATH, VARIABLES } from '../../src/config/variables';
+import { DEFAULT_POLICY_PATH } from '../../src/http/auth/policy-settings';
+import { HTTP_SERVER_SETTINGS } from '../../src/http/server-settings';
 import { parseAccessPolicy } from '../../src/domain/access-policy';
 import { loadContract } from '../../src/http/contract';
 import { TRACE_FLUSH_MIN_MS } from '../../src/tracing/start';
@@ -88,7 +89,10 @@ describe('the Deployment mirrors the gateway', () => {
     const service = find('Service') as unknown as { spec: { ports: { targetPort: string }[] } };
     const policy = find('NetworkPolicy') as unknown as { spec: { ingress: { ports: { port: number }[] }[] } };
 
-    expect(port).toEqual({ name: 'http', containerPort: Number(env('PORT') ?? VARIABLES.PORT.default) });
+    expect(port).toEqual({
+      name: 'http',
+      containerPort: Number(env('PORT') ?? HTTP_SERVER_SETTINGS.variables.PORT.default),
+    });
     expect(service.spec.ports[0]?.targetPort).toBe('http');
     expect(policy.spec.ingress[0]?.ports[0]?.port).toBe(port?.containerPort);
     for (const probe of [gateway.startupProbe, gateway.livenessProbe, gateway.readinessProbe]) {
@@ -107,7 +111,8 @@ describe('the Deployment mirrors the gateway', () => {
   });
 
   it('gives the pod more grace than the preStop pause, the shutdown budget and the last span export together', () => {
-    const shutdownSeconds = Number(env('SHUTDOWN_TIMEOUT_MS') ?? VARIABLES.SHUTDOWN_TIMEOUT_MS.default) / 1000;
+    const shutdownSeconds =
+      Number(env('SHUTDOWN_TIMEOUT_MS') ?? HTTP_SERVER_SETTINGS.variables.SHUTDOWN_TIMEOUT_MS.default) / 1000;
 
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(
       gateway.lifecycle.preStop.sleep.seconds + shutdownSeconds + TRACE_FLUSH_MIN_MS / 1000,

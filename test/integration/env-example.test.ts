@@ -1,6 +1,6 @@
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { loadSeed } from '../emulator/seed';
-import { LOCAL_API_KEY } from '../../src/config/variables';
+import { LOCAL_API_KEY } from '../../src/http/auth/api-keys';
 import { freePort, spawnGatewayProcess, waitForOutput } from '../helpers/gateway-process';
 
 // The README's promise: copy .env.example to .env, start the emulator, and the gateway runs. The

@@ -18,7 +18,7 @@ let port: number;
 beforeAll(async () => {
   redshift.on(RegisterNamespaceCommand).resolves({ Status: 'Registering' });
   const config = testConfig({ HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000' });
-  server = createHttpServer(buildTestApp({ config }).app, config.http).listen(0, '127.0.0.1');
+  server = createHttpServer(buildTestApp({ config }).app, config.server).listen(0, '127.0.0.1');
   await once(server, 'listening');
   port = (server.address() as AddressInfo).port;
 });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import Converter from 'openapi-to-postmanv2';
 import { parse } from 'yaml';
-import { LOCAL_API_KEY } from '../../src/config/variables';
+import { LOCAL_API_KEY } from '../../src/http/auth/api-keys';
 
 const ROOT = `${__dirname}/../..`;
 export const COLLECTION_PATH = `${ROOT}/openapi/postman/gateway.postman_collection.json`;

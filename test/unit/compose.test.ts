@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES } from '../../src/config';
-import { DEFAULT_POLICY_PATH, VARIABLES } from '../../src/config/variables';
+import { AUTHZ_SETTINGS, DEFAULT_POLICY_PATH } from '../../src/http/auth/policy-settings';
+import { AUTH_SETTINGS } from '../../src/http/auth/settings';
 import { loadSeed } from '../emulator/seed';
 
 // compose.yaml repeats facts that have a home elsewhere; each is checked against it. (Its syntax is
@@ -28,11 +29,13 @@ describe('compose.yaml', () => {
       seed.baseCredentials[0]?.accessKeyId,
       seed.baseCredentials[0]?.secretAccessKey,
     ]);
-    expect(settings.API_KEYS).toBe(VARIABLES.API_KEYS.local);
+    expect(settings.API_KEYS).toBe(AUTH_SETTINGS.variables.API_KEYS.local);
     expect(settings.REDSHIFT_ROLE_ARN).toBe(seed.roles[0]?.arn);
   });
 
   it('mounts the local policy where the image expects the policy', () => {
-    expect(gateway?.volumes).toContain(`./${VARIABLES.AUTHZ_POLICY_FILE.local}:${DEFAULT_POLICY_PATH}:ro`);
+    expect(gateway?.volumes).toContain(
+      `./${AUTHZ_SETTINGS.variables.AUTHZ_POLICY_FILE.local}:${DEFAULT_POLICY_PATH}:ro`,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { CONFIG_VARIABLES, ConfigError, loadConfig, startupWarnings } from '../../src/config';
-import { VARIABLES, type Variable } from '../../src/config/variables';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config';
+import { SECTIONS, type Config } from '../../src/config/sections';
 import { sha256Hex, testEnv } from '../helpers/config';
 
 const noFiles = () => {
@@ -17,15 +17,16 @@ function configError(env: Record<string, string | undefined>, readFile: (path: s
   throw new Error('loadConfig accepted the configuration');
 }
 
+const upstreamWarnings = (config: Config) => config.warnings.filter((warning) => warning.startsWith('UPSTREAM_'));
+
 describe('loadConfig', () => {
   it('with only the required variables, applies the documented defaults', () => {
     const config = loadConfig(testEnv(), noFiles);
 
     expect(config).toMatchObject({
-      port: 8080,
-      host: '0.0.0.0',
-      logLevel: 'info',
-      http: { bodyLimitBytes: 16384, trustProxyHops: 0 },
+      server: { port: 8080, host: '0.0.0.0', shutdownTimeoutMs: 25000 },
+      log: { level: 'info' },
+      http: { bodyLimitBytes: 16384, trustProxyHops: 0, ratePerMinute: 60 },
       auth: { disabled: false },
       aws: {
         region: 'eu-west-1',
@@ -33,13 +34,18 @@ describe('loadConfig', () => {
         roleDurationSeconds: 3600,
         roleExternalId: undefined,
         redshiftEndpoint: undefined,
+      },
+      upstream: {
         timeoutMs: 10000,
         connectTimeoutMs: 3000,
         // Derived: (10000 ms − 3000 ms of worst-case back-off) / 3 attempts.
         attemptTimeoutMs: 2333,
         maxAttempts: 3,
         maxSockets: 50,
+        maxConcurrent: 32,
       },
+      // testEnv() opens access to every caller (AUTHZ_ALLOW_ALL=true), which is said at start.
+      warnings: [expect.stringContaining('AUTHZ_ALLOW_ALL=true')],
     });
     expect(config.auth.apiKeys.map((key) => key.name)).toEqual(['ci-pipeline', 'data-team']);
     expect(Object.isFrozen(config.aws)).toBe(true);
@@ -47,20 +53,53 @@ describe('loadConfig', () => {
 
   it('derives the attempt timeout so that attempts and back-off fit the deadline, and takes one that fits', () => {
     expect(
-      loadConfig(testEnv({ UPSTREAM_MAX_ATTEMPTS: '1', UPSTREAM_TIMEOUT_MS: '4000' }), noFiles).aws.attemptTimeoutMs,
+      loadConfig(testEnv({ UPSTREAM_MAX_ATTEMPTS: '1', UPSTREAM_TIMEOUT_MS: '4000' }), noFiles).upstream
+        .attemptTimeoutMs,
     ).toBe(4000);
     // 2 attempts: 1000 ms of back-off at most.
     expect(
-      loadConfig(testEnv({ UPSTREAM_MAX_ATTEMPTS: '2', UPSTREAM_TIMEOUT_MS: '5000' }), noFiles).aws.attemptTimeoutMs,
+      loadConfig(testEnv({ UPSTREAM_MAX_ATTEMPTS: '2', UPSTREAM_TIMEOUT_MS: '5000' }), noFiles).upstream
+        .attemptTimeoutMs,
     ).toBe(2000);
     expect(
-      loadConfig(testEnv({ UPSTREAM_TIMEOUT_MS: '9000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '2000' }), noFiles).aws
+      loadConfig(testEnv({ UPSTREAM_TIMEOUT_MS: '9000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '2000' }), noFiles).upstream
         .attemptTimeoutMs,
     ).toBe(2000);
   });
 
+  it('with only a short deadline set, fits the attempts to it and says how many, once', () => {
+    const config = loadConfig(testEnv({ UPSTREAM_TIMEOUT_MS: '1500' }), noFiles);
+
+    // 3 attempts need 3000 ms of back-off at most; 2 need 1000, leaving 250 ms for each attempt.
+    expect(config.upstream).toMatchObject({ timeoutMs: 1500, maxAttempts: 2, attemptTimeoutMs: 250 });
+    expect(upstreamWarnings(config)).toEqual([
+      "UPSTREAM_TIMEOUT_MS=1500 leaves room for 2 attempts per AWS call, not 3, after the SDK's back-off (3000 ms at most): making 2; set UPSTREAM_MAX_ATTEMPTS to choose",
+    ]);
+  });
+
+  it('with the shortest deadline, makes one attempt of the whole deadline', () => {
+    const config = loadConfig(testEnv({ UPSTREAM_TIMEOUT_MS: '100' }), noFiles);
+
+    expect(config.upstream).toMatchObject({ maxAttempts: 1, attemptTimeoutMs: 100 });
+    expect(upstreamWarnings(config)).toEqual([
+      expect.stringContaining('leaves room for 1 attempt per AWS call, not 3'),
+    ]);
+  });
+
+  it('with an attempt timeout set and the attempts not, fits the attempts to both', () => {
+    const config = loadConfig(testEnv({ UPSTREAM_TIMEOUT_MS: '10000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '5000' }), noFiles);
+
+    // 2 attempts: 2 × 5000 + 1000 > 10000; 1 attempt: 5000.
+    expect(config.upstream).toMatchObject({ maxAttempts: 1, attemptTimeoutMs: 5000 });
+    expect(upstreamWarnings(config)).toEqual([
+      expect.stringContaining(
+        'UPSTREAM_TIMEOUT_MS=10000 with UPSTREAM_ATTEMPT_TIMEOUT_MS=5000 leaves room for 1 attempt',
+      ),
+    ]);
+  });
+
   it('passes the standard SDK settings through: retry mode, user agent app id, FIPS, dual-stack, endpoints', () => {
-    const { aws } = loadConfig(
+    const { aws, upstream } = loadConfig(
       testEnv({
         AWS_RETRY_MODE: 'adaptive',
         AWS_SDK_UA_APP_ID: 'team-gw',
@@ -72,8 +111,8 @@ describe('loadConfig', () => {
       noFiles,
     );
 
+    expect(upstream.retryMode).toBe('adaptive');
     expect(aws).toMatchObject({
-      retryMode: 'adaptive',
       userAgentAppId: 'team-gw',
       useFipsEndpoint: true,
       useDualstackEndpoint: true,
@@ -87,8 +126,8 @@ describe('loadConfig', () => {
     const policy = () =>
       'rules:\n  - name: r\n    apiKeys: [ci]\n    actions: [register]\n    clusters: [a]\n    consumerAccounts: ["111122223333"]\n';
     const quiet = loadConfig(testEnv({ AUTHZ_ALLOW_ALL: undefined, AUTHZ_POLICY_FILE: '/p.yaml' }), policy);
-    expect(startupWarnings(quiet)).toEqual([]);
-    const warnings = startupWarnings(loadConfig(testEnv({ REDSHIFT_ROLE_DURATION_SECONDS: '7200' }), noFiles));
+    expect(quiet.warnings).toEqual([]);
+    const { warnings } = loadConfig(testEnv({ REDSHIFT_ROLE_DURATION_SECONDS: '7200' }), noFiles);
 
     expect(warnings).toEqual([
       expect.stringContaining('AUTHZ_ALLOW_ALL=true'),
@@ -97,7 +136,7 @@ describe('loadConfig', () => {
   });
 
   it('accepts PORT=0 for an ephemeral port', () => {
-    expect(loadConfig(testEnv({ PORT: '0' }), noFiles).port).toBe(0);
+    expect(loadConfig(testEnv({ PORT: '0' }), noFiles).server.port).toBe(0);
   });
 
   it.each([
@@ -123,10 +162,17 @@ describe('loadConfig', () => {
     [{ JWT_MAX_AGE_SECONDS: '10' }, 'JWT_MAX_AGE_SECONDS must be at least 60'],
     [{ AWS_SDK_UA_APP_ID: 'x'.repeat(51) }, 'AWS_SDK_UA_APP_ID must be 1 to 50 characters'],
     [
-      { UPSTREAM_TIMEOUT_MS: '10000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '5000' },
+      { UPSTREAM_TIMEOUT_MS: '10000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '5000', UPSTREAM_MAX_ATTEMPTS: '3' },
       "UPSTREAM_MAX_ATTEMPTS × UPSTREAM_ATTEMPT_TIMEOUT_MS plus the SDK's back-off (3000 ms at most) is 18000 ms, more than UPSTREAM_TIMEOUT_MS (10000)",
     ],
-    [{ UPSTREAM_TIMEOUT_MS: '2000' }, 'UPSTREAM_TIMEOUT_MS (2000) leaves less than 100 ms per attempt'],
+    [
+      { UPSTREAM_TIMEOUT_MS: '1000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '2000' },
+      "UPSTREAM_MAX_ATTEMPTS × UPSTREAM_ATTEMPT_TIMEOUT_MS plus the SDK's back-off (3000 ms at most) is 9000 ms, more than UPSTREAM_TIMEOUT_MS (1000)",
+    ],
+    [
+      { UPSTREAM_TIMEOUT_MS: '2000', UPSTREAM_MAX_ATTEMPTS: '3' },
+      'UPSTREAM_TIMEOUT_MS (2000) leaves less than 100 ms per attempt',
+    ],
     [{ API_KEYS: 'ci:not-hex' }, 'API_KEYS entry 1 must be a name'],
     [{ API_KEYS: undefined }, 'API_KEYS, API_KEYS_FILE or JWT_ISSUER/JWT_AUDIENCE/JWT_JWKS_URL must admit someone'],
   ])('with %o, stops with a line naming the variable', (overrides, expected) => {
@@ -340,21 +386,15 @@ describe('loadConfig checks the region against the regions the SDK knows', () =>
   });
 });
 
-describe('the variable table is the configuration', () => {
-  const config = loadConfig(testEnv(), noFiles) as unknown as Record<string, Record<string, unknown>>;
-  const source = readFileSync(`${__dirname}/../../src/config/index.ts`, 'utf8');
+describe('the sections are the configuration', () => {
+  it('no two sections declare one variable', () => {
+    const declared = Object.values(SECTIONS).flatMap((section) => Object.keys(section.variables));
+    expect(declared.sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
 
-  it.each(CONFIG_VARIABLES.map((name) => [name, (VARIABLES[name] as Variable).path] as const))(
-    '%s is placed in Config at its path, or read by loadConfig for a derived setting',
-    (name, path) => {
-      if (path === undefined) {
-        expect(source).toContain(`e.${name}`);
-        return;
-      }
-      const [section = '', key] = path.split('.');
-      expect(key === undefined ? section in config : key in (config[section] ?? {})).toBe(true);
-    },
-  );
+  it('each section builds its options under its own key, and nothing else is in Config', () => {
+    expect(Object.keys(loadConfig(testEnv(), noFiles)).sort()).toEqual([...Object.keys(SECTIONS), 'warnings'].sort());
+  });
 });
 
 describe('loadConfig, tracing (the standard OTEL_* variables)', () => {

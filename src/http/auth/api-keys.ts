@@ -8,6 +8,10 @@ export interface ApiKeyDigest {
   readonly digest: Buffer;
 }
 
+/** The development key of `npm run local` and `.env.example`, never for a deployment. */
+export const LOCAL_API_KEY = 'local-dev-key';
+export const LOCAL_API_KEY_DIGEST = createHash('sha256').update(LOCAL_API_KEY).digest('hex');
+
 const API_KEY_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 

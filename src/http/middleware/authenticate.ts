@@ -1,14 +1,11 @@
 import type { Request, RequestHandler } from 'express';
 import type { Caller } from '../../domain/caller';
-import type { Config } from '../../config/shape';
 import { createApiKeyVerifier } from '../auth/api-keys';
+import type { AuthOptions } from '../auth/settings';
 import { bearerTokenOf } from '../auth/bearer';
 import { createJwtVerifier } from '../auth/jwt-verifier';
 import { UnauthorizedError } from '../errors';
 import '../locals';
-
-/** Who may call: API keys, OIDC JWTs, or (AUTH_DISABLED) everyone. */
-export type AuthOptions = Config['auth'];
 
 const ANONYMOUS: Caller = Object.freeze({ id: 'anonymous', via: 'none', groups: [] });
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;

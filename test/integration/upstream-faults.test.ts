@@ -6,7 +6,7 @@ import { startLocalStack, type LocalStack } from '../helpers/local-stack';
 let stack: LocalStack;
 beforeAll(async () => {
   // Throttling retries back off by up to 1 s and then 2 s (the SDK's throttling base delay), so the
-  // deadline leaves room for them (the gateway refuses to start otherwise); each attempt is cut at 1 s.
+  // deadline leaves room for all 3 attempts (fewer would be made otherwise); each attempt is cut at 1 s.
   stack = await startLocalStack({ UPSTREAM_TIMEOUT_MS: '6000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '1000' });
 });
 afterAll(() => stack.close());
@@ -106,4 +106,40 @@ describe('STS failures', () => {
 
     expect((await register()).status).toBe(202);
   });
+});
+
+describe('with only a short deadline set (UPSTREAM_TIMEOUT_MS=1500)', () => {
+  let short: LocalStack;
+  beforeAll(async () => {
+    short = await startLocalStack({ UPSTREAM_TIMEOUT_MS: '1500' });
+  });
+  afterAll(() => short.close());
+  beforeEach(() => short.emulator.reset());
+
+  const registerOnShort = () =>
+    request(short.url)
+      .post('/namespaces/registrations')
+      .set('Authorization', `Bearer ${TEST_API_KEY}`)
+      .send(provisionedBody());
+  const shortRegisterCalls = () => short.emulator.calls().filter((call) => call.action === 'RegisterNamespace');
+
+  it('starts, and a throttled call is retried within the deadline', async () => {
+    short.emulator.setFaults({ throttleNext: 1 });
+
+    expect((await registerOnShort()).status).toBe(202);
+    expect(shortRegisterCalls().map((call) => call.code ?? call.status)).toEqual(['Throttling', 200]);
+  });
+
+  it('persistent throttling answers once the 2 fitted attempts are spent, within the deadline', async () => {
+    short.emulator.setFaults({ throttleNext: 1000 });
+
+    const started = Date.now();
+    const res = await registerOnShort();
+    const elapsed = Date.now() - started;
+
+    expect([503, 504]).toContain(res.status);
+    expect(shortRegisterCalls()).toHaveLength(2);
+    // The deadline (1500 ms) bounds it; the margin is for a loaded machine, not for a third attempt.
+    expect(elapsed).toBeLessThan(1500 + 1000);
+  }, 15_000);
 });

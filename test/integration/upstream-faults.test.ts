@@ -12,12 +12,12 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 beforeEach(() => stack.emulator.reset());
 
-const register = () =>
-  request(stack.url)
-    .post('/namespaces/registrations')
-    .set('Authorization', `Bearer ${TEST_API_KEY}`)
-    .send(provisionedBody());
-const registerCalls = () => stack.emulator.calls().filter((call) => call.action === 'RegisterNamespace');
+const registerOn = ({ url }: LocalStack) =>
+  request(url).post('/namespaces/registrations').set('Authorization', `Bearer ${TEST_API_KEY}`).send(provisionedBody());
+const registerCallsOf = ({ emulator }: LocalStack) =>
+  emulator.calls().filter((call) => call.action === 'RegisterNamespace');
+const register = () => registerOn(stack);
+const registerCalls = () => registerCallsOf(stack);
 
 describe('upstream faults injected by the emulator', () => {
   it('throttling of the first two calls is retried and succeeds', async () => {
@@ -116,12 +116,8 @@ describe('with only a short deadline set (UPSTREAM_TIMEOUT_MS=1500)', () => {
   afterAll(() => short.close());
   beforeEach(() => short.emulator.reset());
 
-  const registerOnShort = () =>
-    request(short.url)
-      .post('/namespaces/registrations')
-      .set('Authorization', `Bearer ${TEST_API_KEY}`)
-      .send(provisionedBody());
-  const shortRegisterCalls = () => short.emulator.calls().filter((call) => call.action === 'RegisterNamespace');
+  const registerOnShort = () => registerOn(short);
+  const shortRegisterCalls = () => registerCallsOf(short);
 
   it('starts, and a throttled call is retried within the deadline', async () => {
     short.emulator.setFaults({ throttleNext: 1 });

@@ -81,6 +81,9 @@ function paths(value: unknown, prefix: string[] = []): string[][] {
   if (typeof value !== 'object' || value === null) return [prefix];
   return [prefix, ...Object.entries(value).flatMap(([key, child]) => paths(child, [...prefix, key]))];
 }
+function valueAt(value: unknown, path: string[]): unknown {
+  return path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], value);
+}
 function setAt(value: unknown, path: string[], replacement: unknown): unknown {
   if (path.length === 0) return replacement;
   const copy: Record<string, unknown> = Array.isArray(value) ? ([...value] as never) : { ...(value as object) };
@@ -92,10 +95,10 @@ const mutatedBody = validBody.chain((body) =>
   fc.oneof(
     // a value somewhere replaced by something odd
     fc.tuple(fc.constantFrom(...paths(body)), oddValue).map(([path, odd]) => setAt(body, path, odd)),
-    // an extra key somewhere
+    // an extra key in an object (an array's only keys are its indexes: setting `length` would throw)
     fc
       .tuple(
-        fc.constantFrom(...paths(body).filter((p) => p.length < 3)),
+        fc.constantFrom(...paths(body).filter((p) => p.length < 3 && isObject(valueAt(body, p)))),
         fc.string({ minLength: 1, maxLength: 12 }),
         oddValue,
       )

@@ -21,7 +21,7 @@ import { limitJsonDepth } from './http/middleware/json-depth';
 import { limitRatePerCaller } from './http/middleware/rate-limit';
 import { recordRequestMetrics } from './http/middleware/request-metrics';
 import { createRoutes } from './http/routes';
-import { rememberServerSpan } from './http/trace-context';
+import { traceRequests } from './http/trace-context';
 import { MethodNotAllowedError } from './http/errors';
 import { createValidator, translateRequestErrors } from './http/validation';
 import type { WaitingRoom } from './http/waiting-room';
@@ -53,6 +53,8 @@ export interface AppDeps {
   readonly isDraining: () => boolean;
   /** Check every answer against the contract too; tests turn this on. */
   readonly validateResponses?: boolean;
+  /** Make a server span for each request (tracing is on). */
+  readonly traced?: boolean;
 }
 
 // The contract's operations: they need a caller credential and are validated against the contract.
@@ -65,7 +67,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.http.trustProxyHops);
   app.set('etag', false);
 
-  app.use(rememberServerSpan);
+  if (deps.traced) app.use(traceRequests);
   app.use(deps.inFlight.track);
   app.use(closeConnectionsWhileDraining(deps.isDraining));
   app.use(createAccessLog(logger));

@@ -20,6 +20,7 @@ import { createInFlightRequests } from './http/in-flight';
 import { createLifecycle, type Lifecycle } from './lifecycle';
 import { createAuditLog, type Logger } from './logger';
 import { createMetrics } from './metrics';
+import { awsSpans } from './tracing/aws-spans';
 import {
   tracedAccessPolicy,
   tracedIdempotencyStore,
@@ -54,7 +55,8 @@ export interface GatewayOverrides {
  * lifecycle. main.ts, the integration tests and (with overrides) the HTTP tests all build it here.
  */
 export function createGateway(config: Config, logger: Logger, overrides: GatewayOverrides = {}): Gateway {
-  // With tracing on, the policy, the stores and the waiting are wrapped in spans (tracing/traced-ports.ts).
+  // With tracing on, the policy, the stores and the waiting are wrapped in spans (tracing/traced-ports.ts),
+  // and the AWS clients make a span per call and per attempt (tracing/aws-spans.ts).
   const tracing = config.tracing !== undefined;
   const auditLog = overrides.auditLog ?? createAuditLog(config.log.auditFile, undefined, { traced: tracing });
   const metrics = createMetrics();
@@ -63,15 +65,18 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
 
   const aws =
     overrides.aws ??
-    createAwsClients(config.aws, config.upstream, (attempt) => {
-      metrics.assumeRoleCalls.inc({ outcome: attempt.ok ? 'ok' : 'error' });
-      if (attempt.ok) {
-        if (assumedOnce) metrics.credentialRefreshes.inc();
-        assumedOnce = true;
-        logger.info({ roleArn: config.aws.roleArn, expiration: attempt.expiration }, 'role assumed');
-      } else {
-        logger.error({ roleArn: config.aws.roleArn, code: attempt.code }, 'role could not be assumed');
-      }
+    createAwsClients(config.aws, config.upstream, {
+      onAssumeRoleAttempt: (attempt) => {
+        metrics.assumeRoleCalls.inc({ outcome: attempt.ok ? 'ok' : 'error' });
+        if (attempt.ok) {
+          if (assumedOnce) metrics.credentialRefreshes.inc();
+          assumedOnce = true;
+          logger.info({ roleArn: config.aws.roleArn, expiration: attempt.expiration }, 'role assumed');
+        } else {
+          logger.error({ roleArn: config.aws.roleArn, code: attempt.code }, 'role could not be assumed');
+        }
+      },
+      ...(tracing && { instrument: awsSpans }),
     });
   const { redshift, serverless, role: assumedRole } = aws;
   const onCall = ({ operation, outcome, code, seconds }: UpstreamCallRecord) => {
@@ -168,6 +173,7 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
     inFlight,
     isDraining: () => lifecycle.isDraining(),
     validateResponses: overrides.validateResponses,
+    traced: tracing,
     readiness: {
       check() {
         if (lifecycle.isDraining()) return { ready: false, reason: 'the gateway is shutting down' };

@@ -1,5 +1,7 @@
 import { once } from 'node:events';
 import { ConfigError, loadConfig, type Config } from './config';
+import { createGateway } from './gateway';
+import { createHttpServer } from './http/server';
 import { createLogger } from './logger';
 import { takeOverSdkNodeWarning } from './node-support';
 import { startTracing, TRACE_FLUSH_MIN_MS, type Tracing } from './tracing/start';
@@ -34,10 +36,6 @@ async function main(): Promise<void> {
     const { tracesUrl, protocol, sampler } = config.tracing;
     logger.info({ tracesUrl, protocol, sampler }, 'tracing on');
   }
-  // Loaded only now: with tracing on, its instrumentations must be in place before express, node:http's
-  // users and the AWS SDK load.
-  const [{ createGateway }, { createHttpServer }] = await Promise.all([import('./gateway'), import('./http/server')]);
-
   const gateway = createGateway(config, logger);
   const server = createHttpServer(gateway.app, config.server).listen(config.server.port, config.server.host);
 

@@ -4,6 +4,7 @@ import { RedshiftClient } from '@aws-sdk/client-redshift';
 import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { MetadataBearer, MiddlewareStack, Pluggable } from '@smithy/types';
 import type { AwsOptions } from './settings';
 import type { UpstreamOptions } from './upstream-settings';
 import { createAssumedRole, type AssumedRole, type AssumedRoleOptions } from './assumed-role-credentials';
@@ -64,25 +65,42 @@ export interface AwsClients {
   destroy(): void;
 }
 
+/** What the gateway adds to its clients beyond their settings. */
+export interface AwsClientHooks {
+  /** Told of every AssumeRole, ok or not (metrics, the log). */
+  readonly onAssumeRoleAttempt?: AssumedRoleOptions['onAttempt'];
+  /** Middleware added to each client, given its service id (`Redshift`, `STS`, …) and region: tracing's spans. */
+  readonly instrument?: <Input extends object, Output extends MetadataBearer>(
+    serviceId: string,
+    region: string,
+  ) => Pluggable<Input, Output>;
+}
+
 /**
  * The one place the AWS clients are built: the gateway, the benchmark's baseline and the tests use it.
  * STS is signed with the default provider chain; Redshift and Redshift Serverless (status reads of
  * serverless namespaces) with the assumed role's credentials.
  */
-export function createAwsClients(
-  aws: AwsOptions,
-  upstream: UpstreamOptions,
-  onAssumeRoleAttempt?: AssumedRoleOptions['onAttempt'],
-): AwsClients {
+export function createAwsClients(aws: AwsOptions, upstream: UpstreamOptions, hooks: AwsClientHooks = {}): AwsClients {
   const common = commonClientConfig(aws, upstream, createRequestHandler(upstream));
   const sts = new STSClient({ ...common, endpoint: aws.stsEndpoint });
-  const role = createConfiguredRole(aws, sts, onAssumeRoleAttempt);
+  const role = createConfiguredRole(aws, sts, hooks.onAssumeRoleAttempt);
   const redshift = new RedshiftClient({ ...common, endpoint: aws.redshiftEndpoint, credentials: role.credentials });
   const serverless = new RedshiftServerlessClient({
     ...common,
     endpoint: aws.serverlessEndpoint,
     credentials: role.credentials,
   });
+  const { instrument } = hooks;
+  if (instrument !== undefined) {
+    const add = <Input extends object, Output extends MetadataBearer>(client: {
+      config: { serviceId: string };
+      middlewareStack: MiddlewareStack<Input, Output>;
+    }) => client.middlewareStack.use(instrument<Input, Output>(client.config.serviceId, aws.region));
+    add(sts);
+    add(redshift);
+    add(serverless);
+  }
   return {
     role,
     redshift,

@@ -1,8 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as TraceSdk from '@opentelemetry/sdk-trace-node';
 import type { TracingOptions } from './settings';
-import { isQuietPath } from '../http/quiet-paths';
-import { describeServerSpan } from '../http/trace-context';
 import type { Logger } from '../logger';
 import { GATEWAY_VERSION } from '../version';
 
@@ -19,33 +16,19 @@ export interface Tracing {
 }
 
 /**
- * Starts OpenTelemetry: the W3C trace-context propagator, the OTLP/HTTP exporter, and the
- * instrumentations of node:http (server and client spans; each attempt of an AWS call is one) and the
- * AWS SDK (one span per command, `rpc.*` and `aws.request_id`). Express's instrumentation is left out:
- * its span per route handler told nothing the server span does not, for about a fifth of tracing's
- * CPU (docs/performance.md); the server span gets its route template from Express's match instead.
- *
- * Must run before express, node:http's users or the AWS SDK clients are loaded: the instrumentations
- * patch modules as they are required. main.ts loads the rest of the gateway after this. The SDK's
- * modules are loaded here, on demand, so that a gateway without tracing never loads them.
+ * Starts OpenTelemetry: the W3C trace-context propagator, the async-context manager, the sampler and
+ * the OTLP/HTTP exporter. The spans are the gateway's own: the server span (http/trace-context.ts),
+ * the AWS calls' and attempts' (tracing/aws-spans.ts) and the steps' (tracing/traced-ports.ts). No
+ * instrumentation patches a module: node:http's, Express's and the AWS SDK's cost about three times
+ * the CPU for the same tree (docs/performance.md). The SDK's modules are loaded here, on demand, so
+ * that a gateway without tracing never loads them.
  */
 export async function startTracing(options: TracingOptions, logger: Logger): Promise<Tracing> {
-  const [
-    { context, diag, DiagLogLevel, ROOT_CONTEXT },
-    sdk,
-    resources,
-    semconv,
-    { registerInstrumentations },
-    http,
-    awsSdk,
-  ] = await Promise.all([
+  const [{ context, diag, DiagLogLevel, ROOT_CONTEXT }, sdk, resources, semconv] = await Promise.all([
     import('@opentelemetry/api'),
     import('@opentelemetry/sdk-trace-node'),
     import('@opentelemetry/resources'),
     import('@opentelemetry/semantic-conventions'),
-    import('@opentelemetry/instrumentation'),
-    import('@opentelemetry/instrumentation-http'),
-    import('@opentelemetry/instrumentation-aws-sdk'),
   ]);
   // The SDK's own complaints (an unreachable collector, a full queue) go to the gateway's log, outside
   // any request's trace: they may be raised while one is active, but are not about it.
@@ -86,31 +69,6 @@ export async function startTracing(options: TracingOptions, logger: Logger): Pro
   });
   provider.register();
 
-  registerInstrumentations({
-    tracerProvider: provider,
-    instrumentations: [
-      new http.HttpInstrumentation({
-        // Probes and scrapes are frequent and carry nothing worth a trace (as in the access log).
-        ignoreIncomingRequestHook: (req) => isQuietPath(req.url),
-        // The route, the caller and the problem of a failed request: known once the answer is decided.
-        applyCustomAttributesOnSpan: (span, req, res) => {
-          // (For a server span `res` is Express's response; client spans have an IncomingMessage, no locals.)
-          if ('locals' in res) describeServerSpan(span, req as IncomingMessage, res as ServerResponse);
-        },
-      }),
-      new awsSdk.AwsInstrumentation({
-        // The SDK's attempts are node:http's client spans, children of the command's span.
-        suppressInternalInstrumentation: false,
-        // The semantic conventions' name; the instrumentation itself writes `aws.request.id`.
-        responseHook: (span, { response }) => setRequestId(span, response.requestId),
-        exceptionHook: (span, _request, error: { $metadata?: { requestId?: string }; name?: string }) => {
-          setRequestId(span, error.$metadata?.requestId);
-          if (error.name) span.setAttribute('error.type', error.name);
-        },
-      }),
-    ],
-  });
-
   return {
     async shutdown(timeoutMs) {
       let timer: NodeJS.Timeout | undefined;
@@ -136,10 +94,6 @@ export async function startTracing(options: TracingOptions, logger: Logger): Pro
       }
     },
   };
-}
-
-function setRequestId(span: { setAttribute(key: string, value: string): unknown }, requestId: string | undefined) {
-  if (requestId) span.setAttribute('aws.request_id', requestId);
 }
 
 function samplerOf({ sampler, samplerRatio }: TracingOptions, sdk: typeof TraceSdk): TraceSdk.Sampler {

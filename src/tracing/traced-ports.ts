@@ -7,7 +7,7 @@ import { GATEWAY_VERSION } from '../version';
 
 // The gateway's own steps as spans, children of the request's: each port is wrapped as it is wired
 // (gateway.ts, only when tracing is on), so that the use cases and adapters stay free of tracing. The
-// AWS calls inside them get their spans from the AWS SDK's and node:http's instrumentations.
+// AWS calls inside them get theirs from the SDK clients' middleware (aws-spans.ts).
 
 const tracer = trace.getTracer('redshift-namespace-gateway', GATEWAY_VERSION);
 

@@ -128,6 +128,7 @@ async function serveAws(state: EmulatorState, req: IncomingMessage, res: ServerR
     action,
     accessKeyId: undefined,
     userAgent: [req.headers['user-agent'], req.headers['x-amz-user-agent']].filter(Boolean).join(' '),
+    ...(typeof req.headers.traceparent === 'string' && { traceparent: req.headers.traceparent }),
     params,
     status: 0,
   };

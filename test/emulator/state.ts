@@ -12,6 +12,8 @@ export interface RecordedCall {
   accessKeyId: string | undefined;
   /** The SDK's user agent headers, joined. */
   userAgent: string;
+  /** The W3C trace context the call carried, if any. */
+  traceparent?: string;
   params: Record<string, string>;
   status: number;
   /** The wire error code, for failed calls. */

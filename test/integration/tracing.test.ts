@@ -94,6 +94,8 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
       traceState: 'ci=job-42',
       attributes: {
         'http.request.method': 'POST',
+        'url.path': '/namespaces/registrations',
+        'url.scheme': 'http',
         'http.route': '/namespaces/registrations',
         'http.response.status_code': 200,
         'enduser.id': 'api-key:ci-pipeline',
@@ -108,16 +110,34 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
         'rpc.system': 'aws-api',
         'rpc.service': 'Redshift',
         'rpc.method': 'RegisterNamespace',
+        'cloud.region': expect.any(String),
         'aws.request_id': expect.stringMatching(/^[0-9a-f-]{36}$/),
       },
     });
     expect(ancestors(spans, register!)).toEqual(['registration wait', 'POST /namespaces/registrations']);
-    // Each attempt is node:http's client span under the command's: the throttled one, then the retry.
+    // Each HTTP attempt is a client span under the command's: the throttled one, then the retry.
     const attempts = childrenOf(spans, register!);
     expect(attempts.map((attempt) => [attempt.name, attempt.attributes['http.response.status_code']])).toEqual([
       ['POST', 400],
       ['POST', 200],
     ]);
+    expect(attempts[0]).toMatchObject({
+      kind: CLIENT,
+      statusCode: 2,
+      attributes: {
+        'http.request.method': 'POST',
+        'server.address': '127.0.0.1',
+        'url.full': `${emulator.url}/`,
+        'error.type': '400',
+      },
+    });
+    // W3C propagation onwards: each attempt told AWS its own span, in the caller's trace.
+    expect(
+      emulator
+        .calls()
+        .filter((call) => call.action === 'RegisterNamespace')
+        .map((call) => call.traceparent),
+    ).toEqual(attempts.map((attempt) => `00-${CALLER_TRACE_ID}-${attempt.spanId}-01`));
 
     expect(named(spans, 'policy decision').map((span) => span.attributes)).toEqual(
       expect.arrayContaining([

@@ -7,7 +7,7 @@ import { createAwsClients } from '../src/aws/clients';
 import { loadConfig } from '../src/config';
 
 const config = loadConfig();
-const { redshift: client } = createAwsClients(config.aws, config.upstream);
+const { redshift: client } = createAwsClients(config.aws.targets[0]!, config.aws, config.upstream);
 
 const server = http.createServer((req, res) => {
   if (req.method === 'GET') {

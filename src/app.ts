@@ -21,6 +21,7 @@ import { limitJsonDepth } from './http/middleware/json-depth';
 import { limitRatePerCaller } from './http/middleware/rate-limit';
 import { recordRequestMetrics } from './http/middleware/request-metrics';
 import { createRoutes } from './http/routes';
+import type { TargetNames } from './http/middleware/resolve-target';
 import { traceRequests } from './http/trace-context';
 import { MethodNotAllowedError } from './http/errors';
 import { createValidator, translateRequestErrors } from './http/validation';
@@ -39,6 +40,8 @@ export interface AppDeps {
   readonly config: AppOptions;
   readonly logger: Logger;
   readonly contract: Contract;
+  /** The AWS targets configured, and the default one. */
+  readonly targets: TargetNames;
   readonly namespaceRegistry: NamespaceRegistry;
   readonly statusReader: RegistrationStatusReader;
   readonly waitingRoom: WaitingRoom;
@@ -123,6 +126,7 @@ export function createApp(deps: AppDeps): Express {
       accessPolicy: config.authz.policy,
       auditLog: deps.auditLog,
       idempotencyStore: deps.idempotencyStore,
+      targets: deps.targets,
     }),
   );
   // A path no route served reaches the validator, whose NotFound becomes the 404 `not-found` problem here.

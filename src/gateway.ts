@@ -1,15 +1,10 @@
 import type { Express } from 'express';
 import { createApp } from './app';
-import { createAwsClients, type AwsClients } from './aws/clients';
-import {
-  createSdkNamespaceRegistry,
-  type CredentialRefusal,
-  type UpstreamCallRecord,
-} from './aws/sdk-namespace-registry';
-import { createSdkRegistrationStatusReader } from './aws/sdk-registration-status';
+import type { AwsClients } from './aws/clients';
+import { DEFAULT_TARGET, type AwsTarget } from './aws/settings';
 import type { Config } from './config';
 import type { AuditLog } from './domain/audit';
-import { createConcurrencyLimit, readerWithConcurrencyLimit, withConcurrencyLimit } from './domain/concurrency-limit';
+import type { NamespaceRegistry, RegistrationStatusReader } from './domain/ports';
 import { createWaitingRoom } from './http/waiting-room';
 import { loadContract } from './http/contract';
 import { createMemoryIdempotencyStore } from './http/idempotency/memory-store';
@@ -20,7 +15,7 @@ import { createInFlightRequests } from './http/in-flight';
 import { createLifecycle, type Lifecycle } from './lifecycle';
 import { createAuditLog, type Logger } from './logger';
 import { createMetrics } from './metrics';
-import { awsSpans } from './tracing/aws-spans';
+import { createTargetStacks } from './target-stacks';
 import {
   tracedAccessPolicy,
   tracedIdempotencyStore,
@@ -32,9 +27,9 @@ export interface Gateway {
   readonly app: Express;
   /** Draining and shutdown. */
   readonly lifecycle: Lifecycle;
-  /** Assumes the role now, so that readiness does not wait for the first request. */
+  /** Assumes the default target's role now, so that readiness does not wait for the first request. */
   warmUp(): void;
-  /** Releases the AWS clients' sockets and the stores; call after the HTTP server has closed. */
+  /** Releases every target's AWS clients' sockets and the stores; call after the HTTP server has closed. */
   destroy(): void;
 }
 
@@ -43,7 +38,8 @@ export interface Gateway {
  * The HTTP tests hand in AWS clients whose `send` they stub and a role with static credentials.
  */
 export interface GatewayOverrides {
-  readonly aws?: AwsClients;
+  /** Each target's AWS clients. */
+  readonly aws?: (target: AwsTarget) => AwsClients;
   readonly auditLog?: AuditLog;
   readonly idempotencyStore?: IdempotencyStore;
   /** Check every answer against the contract too. */
@@ -56,60 +52,31 @@ export interface GatewayOverrides {
  */
 export function createGateway(config: Config, logger: Logger, overrides: GatewayOverrides = {}): Gateway {
   // With tracing on, the policy, the stores and the waiting are wrapped in spans (tracing/traced-ports.ts),
-  // and the AWS clients make a span per call and per attempt (tracing/aws-spans.ts).
+  // and the AWS clients make a span per call and per attempt (tracing/aws-spans.ts, target-stacks.ts).
   const tracing = config.tracing !== undefined;
   const auditLog = overrides.auditLog ?? createAuditLog(config.log.auditFile, undefined, { traced: tracing });
   const metrics = createMetrics();
   const inFlight = createInFlightRequests((size) => metrics.httpInFlight.set(size));
-  let assumedOnce = false;
 
-  const aws =
-    overrides.aws ??
-    createAwsClients(config.aws, config.upstream, {
-      onAssumeRoleAttempt: (attempt) => {
-        metrics.assumeRoleCalls.inc({ outcome: attempt.ok ? 'ok' : 'error' });
-        if (attempt.ok) {
-          if (assumedOnce) metrics.credentialRefreshes.inc();
-          assumedOnce = true;
-          logger.info({ roleArn: config.aws.roleArn, expiration: attempt.expiration }, 'role assumed');
-        } else {
-          logger.error({ roleArn: config.aws.roleArn, code: attempt.code }, 'role could not be assumed');
-        }
-      },
-      ...(tracing && { instrument: awsSpans }),
-    });
-  const { redshift, serverless, role: assumedRole } = aws;
-  const onCall = ({ operation, outcome, code, seconds }: UpstreamCallRecord) => {
-    metrics.upstreamCalls.inc({ operation, outcome, code });
-    metrics.upstreamDuration.observe({ operation, outcome }, seconds);
+  const targets = createTargetStacks({
+    aws: config.aws,
+    upstream: config.upstream,
+    logger,
+    metrics,
+    tracing,
+    clients: overrides.aws,
+  });
+  // The use cases see one registry and one reader; each command goes to its target's.
+  const namespaceRegistry: NamespaceRegistry = {
+    register: (command) => targets.get(command.awsTarget).namespaceRegistry.register(command),
+    deregister: (command) => targets.get(command.awsTarget).namespaceRegistry.deregister(command),
   };
-  const onCredentialsRefused = ({ operation, code }: CredentialRefusal) => {
-    metrics.credentialsRefused.inc({ code });
-    logger.warn({ operation, code }, 'AWS refused the cached role credentials; assuming the role again');
+  const statusReader: RegistrationStatusReader = {
+    read: (command) => targets.get(command.awsTarget).statusReader.read(command),
   };
-  const upstreamLimit = createConcurrencyLimit(config.upstream.maxConcurrent);
-  const namespaceRegistry = withConcurrencyLimit(
-    createSdkNamespaceRegistry({
-      client: redshift,
-      role: assumedRole,
-      timeoutMs: config.upstream.timeoutMs,
-      logger,
-      onCall,
-      onCredentialsRefused,
-    }),
-    upstreamLimit,
-  );
-  const statusReader = readerWithConcurrencyLimit(
-    createSdkRegistrationStatusReader({
-      redshift,
-      serverless,
-      role: assumedRole,
-      timeoutMs: config.upstream.timeoutMs,
-      onCall,
-      onCredentialsRefused,
-    }),
-    upstreamLimit,
-  );
+  const defaultTarget = config.aws.targets.some((target) => target.name === DEFAULT_TARGET)
+    ? DEFAULT_TARGET
+    : undefined;
   const waitingRoom = createWaitingRoom({
     ...config.waiting,
     onWaited: ({ action, outcome, seconds }) => {
@@ -142,7 +109,7 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
     : undefined;
 
   const destroy = () => {
-    aws.destroy();
+    targets.destroy();
     void idempotencyStore.close();
     rateLimitStore?.shutdown();
   };
@@ -161,6 +128,7 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
       : config,
     logger,
     contract: loadContract(),
+    targets: { names: config.aws.targets.map((target) => target.name), default: defaultTarget },
     namespaceRegistry,
     statusReader: tracing ? tracedStatusReader(statusReader) : statusReader,
     waitingRoom: tracing ? tracedWaitingRoom(waitingRoom) : waitingRoom,
@@ -177,12 +145,19 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
     readiness: {
       check() {
         if (lifecycle.isDraining()) return { ready: false, reason: 'the gateway is shutting down' };
-        const state = assumedRole.readiness();
+        // Only the default target's credentials, where there is one: the other targets' roles are
+        // assumed on first use, and one target's STS outage must not take every replica out of service.
+        if (defaultTarget === undefined) return { ready: true };
+        const { role } = targets.get(defaultTarget);
+        const state = role.readiness();
         // Probes never wait on STS; at most one background attempt every few seconds while unready.
-        if (!state.ready) assumedRole.refreshInBackground();
+        if (!state.ready) role.refreshInBackground();
         return state;
       },
     },
   });
-  return { app, lifecycle, warmUp: () => assumedRole.refreshInBackground(), destroy };
+  const warmUp = () => {
+    if (defaultTarget !== undefined) targets.get(defaultTarget).role.refreshInBackground();
+  };
+  return { app, lifecycle, warmUp, destroy };
 }

@@ -7,11 +7,11 @@ export interface Metrics {
   readonly httpRequests: Counter<'method' | 'route' | 'status' | 'caller'>;
   readonly httpDuration: Histogram<'method' | 'route' | 'status' | 'caller'>;
   readonly httpInFlight: Gauge;
-  readonly upstreamCalls: Counter<'operation' | 'outcome' | 'code'>;
-  readonly upstreamDuration: Histogram<'operation' | 'outcome'>;
-  readonly assumeRoleCalls: Counter<'outcome'>;
-  readonly credentialRefreshes: Counter;
-  readonly credentialsRefused: Counter<'code'>;
+  readonly upstreamCalls: Counter<'target' | 'operation' | 'outcome' | 'code'>;
+  readonly upstreamDuration: Histogram<'target' | 'operation' | 'outcome'>;
+  readonly assumeRoleCalls: Counter<'target' | 'outcome'>;
+  readonly credentialRefreshes: Counter<'target'>;
+  readonly credentialsRefused: Counter<'target' | 'code'>;
   readonly registrationWaits: Counter<'action' | 'outcome'>;
   readonly registrationWaitDuration: Histogram<'action' | 'outcome'>;
   readonly rateLimitLocalFallbacks: Counter;
@@ -49,32 +49,33 @@ export function createMetrics(): Metrics {
     }),
     upstreamCalls: new Counter({
       name: 'gateway_upstream_calls_total',
-      help: 'Calls to Redshift, by operation, outcome (ok or error) and AWS error code.',
-      labelNames: ['operation', 'outcome', 'code'],
+      help: 'Calls to Redshift, by target (of the targets configured), operation, outcome (ok or error) and AWS error code.',
+      labelNames: ['target', 'operation', 'outcome', 'code'],
       registers,
     }),
     upstreamDuration: new Histogram({
       name: 'gateway_upstream_call_duration_seconds',
-      help: 'Duration of calls to Redshift, retries included, by operation and outcome.',
-      labelNames: ['operation', 'outcome'],
+      help: 'Duration of calls to Redshift, retries included, by target, operation and outcome.',
+      labelNames: ['target', 'operation', 'outcome'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
     assumeRoleCalls: new Counter({
       name: 'gateway_sts_assume_role_calls_total',
-      help: 'STS AssumeRole calls, by outcome (ok or error).',
-      labelNames: ['outcome'],
+      help: 'STS AssumeRole calls, by target and outcome (ok or error).',
+      labelNames: ['target', 'outcome'],
       registers,
     }),
     credentialRefreshes: new Counter({
       name: 'gateway_credential_refreshes_total',
-      help: 'Assumed-role credentials replaced before they expired.',
+      help: 'Assumed-role credentials replaced before they expired, by target.',
+      labelNames: ['target'],
       registers,
     }),
     credentialsRefused: new Counter({
       name: 'gateway_credentials_refused_total',
-      help: 'Calls whose cached role credentials AWS refused (expired or revoked session), by AWS error code; each drops the credentials, assumes the role again and resends the call once.',
-      labelNames: ['code'],
+      help: 'Calls whose cached role credentials AWS refused (expired or revoked session), by target and AWS error code; each drops the credentials, assumes the role again and resends the call once.',
+      labelNames: ['target', 'code'],
       registers,
     }),
     registrationWaits: new Counter({

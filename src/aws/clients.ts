@@ -5,7 +5,7 @@ import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { MetadataBearer, MiddlewareStack, Pluggable } from '@smithy/types';
-import type { AwsOptions } from './settings';
+import type { AwsOptions, AwsTarget } from './settings';
 import type { UpstreamOptions } from './upstream-settings';
 import { createAssumedRole, type AssumedRole, type AssumedRoleOptions } from './assumed-role-credentials';
 import { Sha256 } from './sha256';
@@ -26,10 +26,15 @@ function createRequestHandler(upstream: UpstreamOptions): NodeHttpHandler {
   });
 }
 
-/** What every SDK client of the gateway shares: region, endpoint variants, retries, user agent, sockets, signing hash. */
-function commonClientConfig(aws: AwsOptions, upstream: UpstreamOptions, requestHandler: NodeHttpHandler) {
+/** What every SDK client of a target shares: region, endpoint variants, retries, user agent, sockets, signing hash. */
+function commonClientConfig(
+  target: AwsTarget,
+  aws: AwsOptions,
+  upstream: UpstreamOptions,
+  requestHandler: NodeHttpHandler,
+) {
   return {
-    region: aws.region,
+    region: target.region,
     useFipsEndpoint: aws.useFipsEndpoint,
     useDualstackEndpoint: aws.useDualstackEndpoint,
     maxAttempts: upstream.maxAttempts,
@@ -40,23 +45,23 @@ function commonClientConfig(aws: AwsOptions, upstream: UpstreamOptions, requestH
   };
 }
 
-/** The role of REDSHIFT_ROLE_ARN, assumed through `sts` with the configured session settings. */
+/** The target's role, assumed through `sts` with the target's session settings. */
 function createConfiguredRole(
-  aws: AwsOptions,
+  target: AwsTarget,
   sts: STSClient,
   onAttempt?: AssumedRoleOptions['onAttempt'],
 ): AssumedRole {
   return createAssumedRole({
     sts,
-    roleArn: aws.roleArn,
-    externalId: aws.roleExternalId,
-    sessionName: aws.roleSessionName,
-    durationSeconds: aws.roleDurationSeconds,
+    roleArn: target.roleArn,
+    externalId: target.roleExternalId,
+    sessionName: target.roleSessionName,
+    durationSeconds: target.roleDurationSeconds,
     onAttempt,
   });
 }
 
-/** Every AWS client of the gateway, sharing one HTTP handler: STS, the assumed role, Redshift, Redshift Serverless. */
+/** Every AWS client of one target, sharing one HTTP handler: STS, the assumed role, Redshift, Redshift Serverless. */
 export interface AwsClients {
   readonly role: AssumedRole;
   readonly redshift: RedshiftClient;
@@ -69,26 +74,32 @@ export interface AwsClients {
 export interface AwsClientHooks {
   /** Told of every AssumeRole, ok or not (metrics, the log). */
   readonly onAssumeRoleAttempt?: AssumedRoleOptions['onAttempt'];
-  /** Middleware added to each client, given its service id (`Redshift`, `STS`, …) and region: tracing's spans. */
+  /** Middleware added to each client, given its service id (`Redshift`, `STS`, …) and target: tracing's spans. */
   readonly instrument?: <Input extends object, Output extends MetadataBearer>(
     serviceId: string,
-    region: string,
+    target: AwsTarget,
   ) => Pluggable<Input, Output>;
 }
 
 /**
- * The one place the AWS clients are built: the gateway, the benchmark's baseline and the tests use it.
- * STS is signed with the default provider chain; Redshift and Redshift Serverless (status reads of
- * serverless namespaces) with the assumed role's credentials.
+ * The one place the AWS clients are built: the gateway (once per target), the benchmark's baseline
+ * and the tests use it. STS is signed with the default provider chain; Redshift and Redshift
+ * Serverless (status reads of serverless namespaces) with the target's assumed role's credentials.
+ * Each target has its own sockets, so that one target's stalled endpoint cannot hold another's.
  */
-export function createAwsClients(aws: AwsOptions, upstream: UpstreamOptions, hooks: AwsClientHooks = {}): AwsClients {
-  const common = commonClientConfig(aws, upstream, createRequestHandler(upstream));
-  const sts = new STSClient({ ...common, endpoint: aws.stsEndpoint });
-  const role = createConfiguredRole(aws, sts, hooks.onAssumeRoleAttempt);
-  const redshift = new RedshiftClient({ ...common, endpoint: aws.redshiftEndpoint, credentials: role.credentials });
+export function createAwsClients(
+  target: AwsTarget,
+  aws: AwsOptions,
+  upstream: UpstreamOptions,
+  hooks: AwsClientHooks = {},
+): AwsClients {
+  const common = commonClientConfig(target, aws, upstream, createRequestHandler(upstream));
+  const sts = new STSClient({ ...common, endpoint: target.stsEndpoint });
+  const role = createConfiguredRole(target, sts, hooks.onAssumeRoleAttempt);
+  const redshift = new RedshiftClient({ ...common, endpoint: target.redshiftEndpoint, credentials: role.credentials });
   const serverless = new RedshiftServerlessClient({
     ...common,
-    endpoint: aws.serverlessEndpoint,
+    endpoint: target.serverlessEndpoint,
     credentials: role.credentials,
   });
   const { instrument } = hooks;
@@ -96,7 +107,7 @@ export function createAwsClients(aws: AwsOptions, upstream: UpstreamOptions, hoo
     const add = <Input extends object, Output extends MetadataBearer>(client: {
       config: { serviceId: string };
       middlewareStack: MiddlewareStack<Input, Output>;
-    }) => client.middlewareStack.use(instrument<Input, Output>(client.config.serviceId, aws.region));
+    }) => client.middlewareStack.use(instrument<Input, Output>(client.config.serviceId, target));
     add(sts);
     add(redshift);
     add(serverless);

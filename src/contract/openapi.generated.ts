@@ -518,7 +518,10 @@ export interface components {
                 readonly "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `cluster-not-found`: Redshift knows no such cluster (`ClusterNotFoundFault`). */
+        /**
+         * @description `cluster-not-found`: Redshift knows no such cluster in the target's account and region
+         *     (`ClusterNotFoundFault`). `target-not-found`: the gateway has no target of the `target` named.
+         */
         readonly ClusterNotFound: {
             headers: {
                 readonly "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -717,6 +720,14 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description The AWS target (an account and region the gateway is configured to reach, by name) that holds
+         *     the namespace. Without it the request goes to the target `default`; a gateway without one
+         *     answers `400` naming its targets. A name the gateway does not have is `404`
+         *     `target-not-found`. The access policy decides per target which callers may reach it.
+         * @example default
+         */
+        readonly Target: string;
         /**
          * @description Makes a retry safe (IETF draft "The Idempotency-Key HTTP Header Field"): the first request with
          *     a key runs; a repeat with the same key and body, by the same caller, gets the stored answer with
@@ -943,7 +954,16 @@ export interface operations {
     };
     readonly registerNamespace: {
         readonly parameters: {
-            readonly query?: never;
+            readonly query?: {
+                /**
+                 * @description The AWS target (an account and region the gateway is configured to reach, by name) that holds
+                 *     the namespace. Without it the request goes to the target `default`; a gateway without one
+                 *     answers `400` naming its targets. A name the gateway does not have is `404`
+                 *     `target-not-found`. The access policy decides per target which callers may reach it.
+                 * @example default
+                 */
+                readonly target?: components["parameters"]["Target"];
+            };
             readonly header?: {
                 /**
                  * @description Makes a retry safe (IETF draft "The Idempotency-Key HTTP Header Field"): the first request with
@@ -991,6 +1011,14 @@ export interface operations {
     readonly getRegistrationStatus: {
         readonly parameters: {
             readonly query: {
+                /**
+                 * @description The AWS target (an account and region the gateway is configured to reach, by name) that holds
+                 *     the namespace. Without it the request goes to the target `default`; a gateway without one
+                 *     answers `400` naming its targets. A name the gateway does not have is `404`
+                 *     `target-not-found`. The access policy decides per target which callers may reach it.
+                 * @example default
+                 */
+                readonly target?: components["parameters"]["Target"];
                 readonly ClusterIdentifier?: components["schemas"]["ClusterIdentifier"];
                 readonly NamespaceIdentifier?: components["schemas"]["ServerlessNamespaceIdentifier"];
                 readonly WorkgroupIdentifier?: components["schemas"]["ServerlessWorkgroupIdentifier"];
@@ -1026,7 +1054,16 @@ export interface operations {
     };
     readonly deregisterNamespace: {
         readonly parameters: {
-            readonly query?: never;
+            readonly query?: {
+                /**
+                 * @description The AWS target (an account and region the gateway is configured to reach, by name) that holds
+                 *     the namespace. Without it the request goes to the target `default`; a gateway without one
+                 *     answers `400` naming its targets. A name the gateway does not have is `404`
+                 *     `target-not-found`. The access policy decides per target which callers may reach it.
+                 * @example default
+                 */
+                readonly target?: components["parameters"]["Target"];
+            };
             readonly header?: {
                 /**
                  * @description Makes a retry safe (IETF draft "The Idempotency-Key HTTP Header Field"): the first request with

@@ -19,6 +19,8 @@ export interface AccessPolicy {
   decide(request: {
     caller: Caller;
     action: PolicyAction;
+    /** The configured AWS target (account and region) by name. */
+    awsTarget: string;
     target: NamespaceTarget;
     consumerIdentifier: string;
   }): AccessDecision;
@@ -38,6 +40,9 @@ const ruleSchema = z
     subjects: z.array(glob).default([]),
     groups: z.array(glob).default([]),
     actions: z.array(z.enum(['register', 'deregister', 'read'])).min(1),
+    // The AWS targets (TARGETS_FILE) a rule reaches. Unnamed, only `default`: a policy written for a
+    // one-account gateway gives nothing in the accounts added later.
+    targets: z.array(glob).min(1).default(['default']),
     clusters: z.array(glob).default([]),
     serverlessNamespaces: z.array(glob).default([]),
     serverlessWorkgroups: z.array(glob).default(['*']),
@@ -118,12 +123,13 @@ function compileRule(rule: Rule) {
   const namespaces = rule.serverlessNamespaces.map(globToRegExp);
   const workgroups = rule.serverlessWorkgroups.map(globToRegExp);
   const accounts = rule.consumerAccounts.map(globToRegExp);
+  const targets = rule.targets.map(globToRegExp);
   const any = (patterns: RegExp[], value: string) => patterns.some((pattern) => pattern.test(value));
 
   return {
     name: rule.name,
     effect: rule.effect,
-    matches({ caller, action, target, consumerIdentifier }: Parameters<AccessPolicy['decide']>[0]): boolean {
+    matches({ caller, action, awsTarget, target, consumerIdentifier }: Parameters<AccessPolicy['decide']>[0]): boolean {
       const account = consumerIdentifier.replace(/^DataCatalog\//, '');
       const who =
         caller.via === 'jwt'
@@ -134,7 +140,7 @@ function compileRule(rule: Rule) {
         target.kind === 'provisioned'
           ? any(clusters, target.clusterIdentifier)
           : any(namespaces, target.namespaceIdentifier) && any(workgroups, target.workgroupIdentifier);
-      return who && rule.actions.includes(action) && what && any(accounts, account);
+      return who && rule.actions.includes(action) && any(targets, awsTarget) && what && any(accounts, account);
     },
   };
 }

@@ -9,6 +9,9 @@ export interface AuditEvent {
   readonly requestId: string;
   readonly caller: string;
   readonly action: RegistrationAction;
+  /** The configured AWS target (account and region) by name. */
+  readonly awsTarget: string;
+  /** The cluster or serverless namespace. */
   readonly target: NamespaceTarget;
   readonly consumer: string;
   readonly decision: { readonly allowed: boolean; readonly rule: string | undefined; readonly reason?: string };

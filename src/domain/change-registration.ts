@@ -60,15 +60,16 @@ function decide(
   { accessPolicy, auditLog }: Pick<ChangeRegistrationDeps, 'accessPolicy' | 'auditLog'>,
   { caller, requestId }: { caller: Caller; requestId: string },
   action: RegistrationAction,
-  { target, consumerIdentifier }: NamespaceRegistrationCommand,
+  { awsTarget, target, consumerIdentifier }: NamespaceRegistrationCommand,
 ) {
-  const decision = accessPolicy.decide({ caller, action, target, consumerIdentifier });
+  const decision = accessPolicy.decide({ caller, action, awsTarget, target, consumerIdentifier });
   const audit = (outcome: AuditEvent['outcome']) =>
     auditLog.record({
       time: new Date().toISOString(),
       requestId,
       caller: principalOf(caller),
       action,
+      awsTarget,
       target,
       consumer: consumerIdentifier,
       decision: decision.allowed
@@ -82,7 +83,7 @@ function decide(
     throw new ForbiddenError(
       decision.reason === 'id-not-name'
         ? `the access policy names serverless namespaces and workgroups by name: send their names, not their ids`
-        : `caller '${caller.id}' may not ${action} this namespace for this consumer`,
+        : `caller '${caller.id}' may not ${action} this namespace for this consumer in target '${awsTarget}'`,
     );
   }
   return audit;

@@ -15,6 +15,8 @@ export interface RegistrationStatusDocument {
 }
 
 export interface NamespaceRegistrationCommand {
+  /** The configured AWS target (an account and region, by its name) that holds the namespace. */
+  readonly awsTarget: string;
   readonly target: NamespaceTarget;
   /** `DataCatalog/<account id>`; the AWS API takes exactly one. */
   readonly consumerIdentifier: string;

@@ -1,38 +1,35 @@
 import type { AccessPolicy } from './access-policy';
 import type { Caller } from './caller';
 import { ForbiddenError } from './errors';
-import type { NamespaceTarget } from './namespace-target';
-import type { RegistrationStatusDocument, RegistrationStatusReader } from './ports';
+import type { NamespaceRegistrationCommand, RegistrationStatusDocument, RegistrationStatusReader } from './ports';
 
 export interface RegistrationStatusDeps {
   readonly statusReader: RegistrationStatusReader;
   readonly accessPolicy: AccessPolicy;
 }
 
-/** Whether the policy lets the caller read the registration status of `target` for `consumerIdentifier`. */
+/** Whether the policy lets the caller read the registration status of the command's namespace for its consumer. */
 export function mayReadStatus(
   { accessPolicy }: Pick<RegistrationStatusDeps, 'accessPolicy'>,
   caller: Caller,
-  target: NamespaceTarget,
-  consumerIdentifier: string,
+  command: NamespaceRegistrationCommand,
 ): boolean {
-  return accessPolicy.decide({ caller, action: 'read', target, consumerIdentifier }).allowed;
+  return accessPolicy.decide({ caller, action: 'read', ...command }).allowed;
 }
 
 /**
- * Whether `target` is registered to the consumer's Data Catalog, if the policy allows the caller to
- * read it (action `read`).
+ * Whether the command's namespace is registered to the consumer's Data Catalog, if the policy allows
+ * the caller to read it (action `read`).
  * @throws ForbiddenError before any AWS call when the policy does not allow it.
  * @throws UpstreamError subclasses, as RegistrationStatusReader.
  */
 export async function readRegistrationStatus(
   deps: RegistrationStatusDeps,
   caller: Caller,
-  target: NamespaceTarget,
-  consumerIdentifier: string,
+  command: NamespaceRegistrationCommand,
 ): Promise<RegistrationStatusDocument> {
-  if (!mayReadStatus(deps, caller, target, consumerIdentifier)) {
+  if (!mayReadStatus(deps, caller, command)) {
     throw new ForbiddenError(`caller '${caller.id}' may not read the registration status of this namespace`);
   }
-  return deps.statusReader.read({ target, consumerIdentifier });
+  return deps.statusReader.read(command);
 }

@@ -65,6 +65,7 @@ function accessFields(req: IncomingMessage, res: ServerResponse): Record<string,
   const { locals } = res as express.Response;
   return {
     caller: locals?.caller && principalOf(locals.caller),
+    target: locals?.awsTarget,
     route: routeTemplate(req),
     upstreamCode: locals?.upstreamCode,
   };

@@ -46,6 +46,9 @@ export class RateLimitedError extends HttpEdgeError {
 
 export class RouteNotFoundError extends HttpEdgeError {}
 
+/** The request names a target (`target`) that the gateway is not configured with. */
+export class TargetNotFoundError extends HttpEdgeError {}
+
 export class MethodNotAllowedError extends HttpEdgeError {
   constructor(
     message: string,

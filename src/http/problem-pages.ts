@@ -27,8 +27,12 @@ export const PROBLEM_EXPLANATIONS: Readonly<Record<string, { means: string; todo
     todo: "Ask the gateway's operators for a rule; for serverless targets, send names rather than ids.",
   },
   'cluster-not-found': {
-    means: "Redshift has no such cluster in the gateway's account and region (ClusterNotFoundFault).",
-    todo: "Check the cluster identifier, and that the gateway serves the cluster's account and region.",
+    means: "Redshift has no such cluster in the target's account and region (ClusterNotFoundFault).",
+    todo: "Check the cluster identifier, and that the request's `target` (else `default`) is the cluster's account and region.",
+  },
+  'target-not-found': {
+    means: 'The gateway has no AWS target of the name in `target`.',
+    todo: "Name one of the targets the problem's detail lists, or leave `target` out for the default one.",
   },
   'not-found': { means: 'No route has this path.', todo: 'See `/docs` for the paths the gateway serves.' },
   'method-not-allowed': {

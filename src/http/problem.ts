@@ -21,6 +21,7 @@ import {
   RequestValidationError,
   RouteNotFoundError,
   ShuttingDownError,
+  TargetNotFoundError,
   TooManyWaitingError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
@@ -61,6 +62,7 @@ const table = new Map<abstract new (...args: never[]) => Error, ProblemSpec>([
   [ForbiddenError, { status: 403, slug: 'forbidden', title: 'Forbidden' }],
   [ClusterNotFoundError, { status: 404, slug: 'cluster-not-found', title: 'Cluster not found' }],
   [RouteNotFoundError, { status: 404, slug: 'not-found', title: 'Not found' }],
+  [TargetNotFoundError, { status: 404, slug: 'target-not-found', title: 'Target not found' }],
   [MethodNotAllowedError, { status: 405, slug: 'method-not-allowed', title: 'Method not allowed' }],
   [
     InvalidClusterStateError,

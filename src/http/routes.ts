@@ -7,15 +7,19 @@ import {
 import { registrationStatusHandler } from './handlers/registration-status';
 import { idempotency } from './idempotency/middleware';
 import type { IdempotencyStore } from './idempotency/store';
+import { resolveTarget, type TargetNames } from './middleware/resolve-target';
 import { STATUS_PATH } from './status-location';
 
 /**
- * One line per operation of openapi/gateway.yaml under /namespaces. The changes: policy, then
- * Idempotency-Key, then the change.
+ * One line per operation of openapi/gateway.yaml under /namespaces. Each first resolves its AWS
+ * target; the changes then: policy, Idempotency-Key, the change.
  */
-export function createRoutes(deps: ChangeRegistrationHandlerDeps & { idempotencyStore: IdempotencyStore }): Router {
+export function createRoutes(
+  deps: ChangeRegistrationHandlerDeps & { idempotencyStore: IdempotencyStore; targets: TargetNames },
+): Router {
   const router = Router();
   const keyed = idempotency(deps.idempotencyStore);
+  router.all(['/namespaces/registrations', '/namespaces/deregistrations', STATUS_PATH], resolveTarget(deps.targets));
   router.post(
     '/namespaces/registrations',
     authorizeChangeHandler(deps, 'register'),

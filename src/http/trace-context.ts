@@ -70,6 +70,7 @@ function endServerSpan(span: Span, req: IncomingMessage, res: ServerResponse): v
     attributes['http.route'] = route;
   }
   if (locals.caller !== undefined) attributes['enduser.id'] = principalOf(locals.caller);
+  if (locals.awsTarget !== undefined) attributes['gateway.target'] = locals.awsTarget;
   if (locals.problemType !== undefined) attributes['gateway.problem.type'] = locals.problemType;
   if (locals.upstreamCode !== undefined) attributes['aws.error.code'] = locals.upstreamCode;
   if (!res.writableFinished) {

@@ -23,7 +23,14 @@ function toNamespaceTarget(identifier: NamespaceRegistrationRequest['NamespaceId
   throw new TypeError('NamespaceIdentifier must hold exactly one member');
 }
 
-/** A registration or deregistration body as the domain's command. */
-export function toRegistrationCommand(body: NamespaceRegistrationRequest): NamespaceRegistrationCommand {
-  return { target: toNamespaceTarget(body.NamespaceIdentifier), consumerIdentifier: body.ConsumerIdentifiers[0] };
+/** A registration or deregistration body, for the AWS target `awsTarget`, as the domain's command. */
+export function toRegistrationCommand(
+  body: NamespaceRegistrationRequest,
+  awsTarget: string,
+): NamespaceRegistrationCommand {
+  return {
+    awsTarget,
+    target: toNamespaceTarget(body.NamespaceIdentifier),
+    consumerIdentifier: body.ConsumerIdentifiers[0],
+  };
 }

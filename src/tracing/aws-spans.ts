@@ -1,5 +1,6 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { MetadataBearer, Pluggable } from '@smithy/types';
+import type { AwsTarget } from '../aws/settings';
 import { GATEWAY_VERSION } from '../version';
 
 // The AWS calls' spans, made by two middlewares on each SDK client (aws/clients.ts adds them when
@@ -31,10 +32,10 @@ function failed(span: Span, error: unknown): void {
   if ($metadata?.httpStatusCode) span.setAttribute('http.response.status_code', $metadata.httpStatusCode);
 }
 
-/** The span of each command of a client of `serviceId` (`Redshift`, `STS`, …) in `region`, and of each of its HTTP attempts. */
+/** The span of each command of a client of `serviceId` (`Redshift`, `STS`, …) for `target`, and of each of its HTTP attempts. */
 export function awsSpans<Input extends object, Output extends MetadataBearer>(
   serviceId: string,
-  region: string,
+  target: Pick<AwsTarget, 'name' | 'accountId' | 'region'>,
 ): Pluggable<Input, Output> {
   return {
     applyToStack(stack) {
@@ -46,7 +47,9 @@ export function awsSpans<Input extends object, Output extends MetadataBearer>(
               'rpc.system': 'aws-api',
               'rpc.service': serviceId,
               'rpc.method': method,
-              'cloud.region': region,
+              'cloud.region': target.region,
+              'cloud.account.id': target.accountId,
+              'gateway.target': target.name,
             };
             const span = tracer.startSpan(`${serviceId}.${method}`, { kind: SpanKind.CLIENT, attributes });
             try {

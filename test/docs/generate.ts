@@ -1,12 +1,14 @@
 // `npm run docs:generate` writes every table a user reads from its one source in the code:
 //   .env.example                  from each module's settings (src/config/sections.ts, what loadConfig parses)
-//   docs/configuration.md         the configuration reference, from the same table
+//   docs/configuration.md         the configuration reference, from the same table, and the targets
+//                                 file's fields, from src/aws/targets-file.ts
 //   docs/api.md                   the error table, from src/http/problem.ts and problem-pages.ts
 //   docs/operations.md            the metrics list, from src/metrics.ts's registry
 // In the pages, only the part between the `generated:<name>` markers is written. `npm run docs:check`
 // (and a test) fail when a committed file differs from what the code gives.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
+import { TARGET_FIELDS } from '../../src/aws/targets-file';
 import { SECTIONS } from '../../src/config/sections';
 import type { ConfigSection, Variable, VariableTable } from '../../src/env/variable';
 import { problemSpecs } from '../../src/http/problem';
@@ -99,6 +101,17 @@ function configurationTable(): string {
     .join('\n\n');
 }
 
+function targetsFileTable(): string {
+  return [
+    '| Field | When left out | Meaning |',
+    '| --- | --- | --- |',
+    ...Object.entries(TARGET_FIELDS).map(([name, field]) => {
+      const absent = 'absent' in field ? field.absent : '**required**';
+      return `| \`${name}\` | ${cell(absent)} | ${cell(field.doc)} |`;
+    }),
+  ].join('\n');
+}
+
 function errorTable(): string {
   return [
     '| Status | `type` | Title | What it means | What to do |',
@@ -133,6 +146,7 @@ interface Target {
 const TARGETS: readonly Target[] = [
   { path: '.env.example', content: envExample },
   { path: 'docs/configuration.md', block: 'configuration', content: configurationTable },
+  { path: 'docs/configuration.md', block: 'targets-file', content: targetsFileTable },
   { path: 'docs/api.md', block: 'errors', content: errorTable },
   { path: 'docs/operations.md', block: 'metrics', content: metricsTable },
 ];

@@ -6,9 +6,9 @@ import { callStats, control, safeJson } from './control';
 import { faultsSchema, type Faults } from './faults';
 import { errorDocument, REDSHIFT_NS, resultDocument, STS_NS, type WireFault } from './query-xml';
 import { changeNamespace, describeClusters, describeDataSharesForProducer, serverlessAction } from './redshift';
-import type { Seed } from './seed';
+import { accountOfArn, type Seed } from './seed';
 import { checkSignature } from './sigv4';
-import { EmulatorState, type QueryOutcome, type RecordedCall } from './state';
+import { EmulatorState, type Place, type QueryOutcome, type RecordedCall } from './state';
 import { assumeRole, getCallerIdentity, type Signer } from './sts';
 
 const STS_ACTIONS = new Set(['AssumeRole', 'GetCallerIdentity']);
@@ -36,6 +36,8 @@ export interface Emulator {
    * `ExpiredToken`, as AWS answers a session its holder still believes valid (clock skew, revocation).
    */
   expireIssuedCredentials(): void;
+  /** The role (ARN) STS issued the access key to, if it issued it. */
+  roleIssuedTo(accessKeyId: string): string | undefined;
   /** Every secret and session token this emulator has issued, so that tests can look for leaks. */
   issuedSecrets(): string[];
   /** Clears the record, the faults and the registrations; issued credentials stay valid. */
@@ -89,6 +91,7 @@ export async function startEmulator({
     },
     faults: () => ({ ...state.faults }),
     expireIssuedCredentials: () => state.expireIssuedCredentials(),
+    roleIssuedTo: (accessKeyId) => state.issued.get(accessKeyId)?.roleArn,
     issuedSecrets: () => [...state.issued.values()].flatMap((c) => [c.secretAccessKey, c.sessionToken]),
     reset: () => state.reset(),
     async close() {
@@ -190,18 +193,32 @@ async function serveAws(state: EmulatorState, req: IncomingMessage, res: ServerR
       });
     }
   }
+  const arn = temporary?.assumedRoleArn ?? state.base.get(check.signedBy.accessKeyId)?.arn ?? 'unknown';
   const signer: Signer = {
     accessKeyId: check.signedBy.accessKeyId,
-    arn: temporary?.assumedRoleArn ?? state.base.get(check.signedBy.accessKeyId)?.arn ?? 'unknown',
+    arn,
+    account: accountOfArn(arn) ?? 'unknown',
     temporary: temporary !== undefined,
   };
-  const ruled = state.takeErrorRule(service, action);
-  if (ruled) return fail(ruled);
+  // Where the call acts: the account of the credentials it was signed with, the region it was signed
+  // for. A gateway that signed a target's call with another target's credentials, or for another
+  // region, reaches that account's or region's state, and the record shows it.
+  const place: Place = { account: signer.account, region: check.signedBy.region };
+  record.account = place.account;
+  record.region = place.region;
+  const ruled = state.takeErrorRule(
+    service,
+    action,
+    action === 'AssumeRole' ? { ...place, account: accountOfArn(params.RoleArn ?? '') ?? '' } : place,
+  );
+  if (ruled) {
+    if (ruled.latencyMs > 0) await delay(ruled.latencyMs, res);
+    if (res.destroyed) return;
+    return fail(ruled);
+  }
 
   if (service === 'sts') {
-    return answer(
-      action === 'GetCallerIdentity' ? getCallerIdentity(state, signer) : assumeRole(state, params, signer),
-    );
+    return answer(action === 'GetCallerIdentity' ? getCallerIdentity(signer) : assumeRole(state, params, signer));
   }
   // Redshift and Redshift Serverless: only the assumed role may call them; base credentials are
   // refused as IAM would.
@@ -212,9 +229,8 @@ async function serveAws(state: EmulatorState, req: IncomingMessage, res: ServerR
       message: `User: ${signer.arn} is not authorized to perform: ${service}:${action}`,
     });
   }
-  const region = check.signedBy.region;
   if (service === 'redshift-serverless') {
-    const outcome = serverlessAction(state, action, jsonInput, region);
+    const outcome = serverlessAction(state, action, jsonInput, place);
     if ('fault' in outcome) return fail(outcome.fault);
     record.status = 200;
     res
@@ -222,8 +238,8 @@ async function serveAws(state: EmulatorState, req: IncomingMessage, res: ServerR
       .end(JSON.stringify(outcome.result));
     return;
   }
-  if (action === 'DescribeClusters') return answer(describeClusters(state, params, region));
-  if (action === 'DescribeDataSharesForProducer') return answer(describeDataSharesForProducer(state, params, region));
+  if (action === 'DescribeClusters') return answer(describeClusters(state, params, place));
+  if (action === 'DescribeDataSharesForProducer') return answer(describeDataSharesForProducer(state, params, place));
 
   // The injected faults apply to the changes (RegisterNamespace, DeregisterNamespace).
   const { faults } = state;
@@ -244,7 +260,7 @@ async function serveAws(state: EmulatorState, req: IncomingMessage, res: ServerR
     faults.serverErrorNext -= 1;
     return fail({ code: 'InternalFailure', status: 500, message: 'The request processing has failed.' });
   }
-  return answer(changeNamespace(state, action, params));
+  return answer(changeNamespace(state, action, params, place));
 }
 
 function signatureFault(reason: 'missing' | 'malformed' | 'unknown-key' | 'mismatch'): WireFault {

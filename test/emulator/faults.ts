@@ -15,9 +15,10 @@ export interface Faults {
   /** When set, issued credentials last this long, whatever DurationSeconds asked for. */
   credentialLifetimeSeconds: number | null;
   /**
-   * Any AWS error, by rule: the first rule that matches a call's service (and action, when given)
-   * answers it with that wire code, HTTP status and message. A rule with `times` answers that many
-   * calls and is then dropped; without it, every matching call.
+   * Any AWS error, by rule: the first rule that matches a call's service (and action, account and
+   * region, when given) answers it with that wire code, HTTP status and message, after `latencyMs`
+   * when given. A rule with `times` answers that many calls and is then dropped; without it, every
+   * matching call. The account of an AssumeRole is the role's; of any other call, its signer's.
    */
   errors: ErrorRule[];
   /**
@@ -32,10 +33,13 @@ export interface Faults {
 export interface ErrorRule {
   service: 'redshift' | 'redshift-serverless' | 'sts';
   action?: string;
+  account?: string;
+  region?: string;
   code: string;
   status: number;
   message: string;
   times?: number;
+  latencyMs?: number;
 }
 
 export const NO_FAULTS: Readonly<Faults> = Object.freeze({
@@ -54,10 +58,16 @@ const errorRuleSchema = z
   .object({
     service: z.enum(['redshift', 'redshift-serverless', 'sts']),
     action: z.string().min(1).optional(),
+    account: z
+      .string()
+      .regex(/^\d{12}$/)
+      .optional(),
+    region: z.string().min(1).optional(),
     code: z.string().regex(/^[A-Za-z.]{1,100}$/),
     status: z.number().int().min(400).max(599),
     message: z.string().max(2000),
     times: z.number().int().min(1).optional(),
+    latencyMs: z.number().int().min(0).max(600_000).optional(),
   })
   .strict();
 

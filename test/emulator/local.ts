@@ -23,9 +23,10 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       ...emulatorEnv(emulator.url, seed),
-      // The development key and policy of .env.example.
+      // The development key, policy and second target of .env.example.
       API_KEYS: AUTH_SETTINGS.variables.API_KEYS.local,
       AUTHZ_POLICY_FILE: process.env.AUTHZ_POLICY_FILE ?? `${__dirname}/local-policy.yaml`,
+      TARGETS_FILE: process.env.TARGETS_FILE ?? `${__dirname}/local-targets.yaml`,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
 
   const url = `http://127.0.0.1:${gatewayPort}`;
   const body = JSON.stringify({
-    NamespaceIdentifier: { ProvisionedIdentifier: { ClusterIdentifier: seed.clusters[0]?.identifier } },
+    NamespaceIdentifier: { ProvisionedIdentifier: { ClusterIdentifier: seed.resources[0]?.clusters[0]?.identifier } },
     ConsumerIdentifiers: [`DataCatalog/${seed.accountId}`],
   });
   process.stdout.write(
@@ -86,7 +87,11 @@ async function main(): Promise<void> {
       `    -H 'Content-Type: application/json' -d '${body}'`,
       '',
       'Its status (the Location of the 202):',
-      `  curl -s '${url}/namespaces/registrations/status?ClusterIdentifier=${seed.clusters[0]?.identifier}&ConsumerIdentifier=DataCatalog/${seed.accountId}' -H 'Authorization: Bearer ${LOCAL_API_KEY}'`,
+      `  curl -s '${url}/namespaces/registrations/status?ClusterIdentifier=${seed.resources[0]?.clusters[0]?.identifier}&ConsumerIdentifier=DataCatalog/${seed.accountId}&target=default' -H 'Authorization: Bearer ${LOCAL_API_KEY}'`,
+      '',
+      `The same cluster name in the second target (account ${seed.resources[1]?.accountId}, ${seed.resources[1]?.region}):`,
+      `  curl -i '${url}/namespaces/registrations?target=eu-analytics' -H 'Authorization: Bearer ${LOCAL_API_KEY}' \\`,
+      `    -H 'Content-Type: application/json' -d '${body}'`,
       '',
       'Ctrl-C stops both.',
       '',

@@ -1,18 +1,19 @@
 import { escapeXml, type WireFault } from './query-xml';
-import type { Seed } from './seed';
-import type { EmulatorState, QueryOutcome } from './state';
+import type { SeedResources } from './seed';
+import type { EmulatorState, Place, QueryOutcome } from './state';
 
 // Redshift (Query protocol) and Redshift Serverless (JSON 1.1) as the emulator answers them, from
-// the seed and the registrations made so far.
+// the seed and the registrations made so far, in the account and region the call acts in (`place`):
+// a call signed for another account or region sees that one's clusters, as on AWS.
 
-export function describeClusters(state: EmulatorState, params: Record<string, string>, region: string): QueryOutcome {
-  const cluster = state.clusters.get(params.ClusterIdentifier ?? '');
+export function describeClusters(state: EmulatorState, params: Record<string, string>, place: Place): QueryOutcome {
+  const cluster = state.resourcesAt(place).clusters.find((c) => c.identifier === params.ClusterIdentifier);
   if (!cluster) {
     return {
       fault: { code: 'ClusterNotFound', status: 404, message: `Cluster ${params.ClusterIdentifier} not found.` },
     };
   }
-  const arn = state.producerArn(`cluster:${cluster.identifier}`, region);
+  const arn = state.producerArn(place, `cluster:${cluster.identifier}`);
   return {
     result: { ClusterNamespaceArn: arn },
     xml:
@@ -25,10 +26,10 @@ export function describeClusters(state: EmulatorState, params: Record<string, st
 export function describeDataSharesForProducer(
   state: EmulatorState,
   params: Record<string, string>,
-  region: string,
+  place: Place,
 ): QueryOutcome {
   const arn = params.ProducerArn ?? '';
-  const consumers = state.consumersOf(arn, region);
+  const consumers = state.consumersOf(place, arn);
   if (consumers.length === 0) return { result: {}, xml: '<DataShares/>' };
   const associations = consumers
     .map(
@@ -49,7 +50,13 @@ export function describeDataSharesForProducer(
  * RegisterNamespace and DeregisterNamespace, with the faults AWS gives for each bad target; an
  * accepted change is recorded, and shows in the datashare after the registration delay.
  */
-export function changeNamespace(state: EmulatorState, action: string, params: Record<string, string>): QueryOutcome {
+export function changeNamespace(
+  state: EmulatorState,
+  action: string,
+  params: Record<string, string>,
+  place: Place,
+): QueryOutcome {
+  const resources = state.resourcesAt(place);
   const cluster = params['NamespaceIdentifier.ProvisionedIdentifier.ClusterIdentifier'];
   const namespace = params['NamespaceIdentifier.ServerlessIdentifier.NamespaceIdentifier'];
   const workgroup = params['NamespaceIdentifier.ServerlessIdentifier.WorkgroupIdentifier'];
@@ -67,7 +74,7 @@ export function changeNamespace(state: EmulatorState, action: string, params: Re
 
   let target: string;
   if (cluster !== undefined) {
-    const found = state.clusters.get(cluster);
+    const found = resources.clusters.find((c) => c.identifier === cluster);
     if (!found) return fault('ClusterNotFound', 404, `Cluster ${cluster} not found.`);
     if (found.status !== 'available') {
       return fault(
@@ -78,7 +85,7 @@ export function changeNamespace(state: EmulatorState, action: string, params: Re
     }
     target = `cluster:${cluster}`;
   } else {
-    const found = state.seed.serverlessNamespaces.find((n) => n.name === namespace || n.id === namespace);
+    const found = resources.serverlessNamespaces.find((n) => n.name === namespace || n.id === namespace);
     if (!found) return fault('InvalidNamespaceFault', 400, `Namespace ${namespace} not found.`);
     if (workgroup === undefined || !found.workgroups.includes(workgroup)) {
       return fault(
@@ -89,7 +96,7 @@ export function changeNamespace(state: EmulatorState, action: string, params: Re
     }
     target = `namespace:${found.id}`;
   }
-  state.recordChange(`${target}|${consumer}`, action === 'RegisterNamespace');
+  state.recordChange(place, target, consumer, action === 'RegisterNamespace');
   const status = state.faults.answerStatus ?? (action === 'RegisterNamespace' ? 'Registering' : 'Deregistering');
   return status === ''
     ? { result: {}, xml: '' }
@@ -101,17 +108,17 @@ export function serverlessAction(
   state: EmulatorState,
   action: string,
   input: Record<string, unknown>,
-  region: string,
+  place: Place,
 ): { result: unknown } | { fault: WireFault } {
-  const { seed } = state;
-  const describe = (found: Seed['serverlessNamespaces'][number]) => ({
+  const { serverlessNamespaces } = state.resourcesAt(place);
+  const describe = (found: SeedResources['serverlessNamespaces'][number]) => ({
     namespaceName: found.name,
     namespaceId: found.id,
-    namespaceArn: state.producerArn(`namespace:${found.id}`, region),
+    namespaceArn: state.producerArn(place, `namespace:${found.id}`),
     status: 'AVAILABLE',
   });
   if (action === 'GetNamespace') {
-    const found = seed.serverlessNamespaces.find((n) => n.name === input.namespaceName);
+    const found = serverlessNamespaces.find((n) => n.name === input.namespaceName);
     return found
       ? { result: { namespace: describe(found) } }
       : {
@@ -123,7 +130,7 @@ export function serverlessAction(
         };
   }
   const index = Number(input.nextToken ?? 0);
-  const page = seed.serverlessNamespaces.slice(index, index + 1).map(describe);
-  const more = index + 1 < seed.serverlessNamespaces.length;
+  const page = serverlessNamespaces.slice(index, index + 1).map(describe);
+  const more = index + 1 < serverlessNamespaces.length;
   return { result: { namespaces: page, ...(more ? { nextToken: String(index + 1) } : {}) } };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { NO_FAULTS, type Faults } from './faults';
 import type { WireFault } from './query-xml';
-import type { Seed } from './seed';
+import type { Seed, SeedResources } from './seed';
 
 /** One call as the emulator saw and answered it. */
 export interface RecordedCall {
@@ -10,6 +10,10 @@ export interface RecordedCall {
   action: string;
   /** The access key id the call was signed with, if any. */
   accessKeyId: string | undefined;
+  /** The account of the credentials that signed the call, once the signature checked out. */
+  account?: string;
+  /** The region of the signature's credential scope, once the signature checked out. */
+  region?: string;
   /** The SDK's user agent headers, joined. */
   userAgent: string;
   /** The W3C trace context the call carried, if any. */
@@ -26,6 +30,8 @@ export interface IssuedCredentials {
   secretAccessKey: string;
   sessionToken: string;
   expiration: Date;
+  /** The role assumed, and the session's own ARN. */
+  roleArn: string;
   assumedRoleArn: string;
 }
 
@@ -34,6 +40,12 @@ interface RegistrationEntry {
   registered: boolean;
   before: boolean;
   changedAt: number;
+}
+
+/** Where a call acts: the account of its credentials and the region of its signature. */
+export interface Place {
+  readonly account: string;
+  readonly region: string;
 }
 
 /** What a service answers a call with: a fault, or the result fields (for the record) and the result XML. */
@@ -45,8 +57,7 @@ export class EmulatorState {
   readonly calls: RecordedCall[] = [];
   readonly issued = new Map<string, IssuedCredentials>();
   readonly base: ReadonlyMap<string, Seed['baseCredentials'][number]>;
-  readonly clusters: ReadonlyMap<string, Seed['clusters'][number]>;
-  // Per target and consumer (`cluster:<id>|DataCatalog/<account>`).
+  // Per account, region, namespace and consumer (`<account>|<region>|cluster:<id>|DataCatalog/<account>`).
   private readonly registrations = new Map<string, RegistrationEntry>();
 
   constructor(
@@ -55,7 +66,12 @@ export class EmulatorState {
   ) {
     this.faults = { ...NO_FAULTS, ...initialFaults };
     this.base = new Map(seed.baseCredentials.map((c) => [c.accessKeyId, c]));
-    this.clusters = new Map(seed.clusters.map((c) => [c.identifier, c]));
+  }
+
+  /** The clusters and serverless namespaces of an account in a region: none where the seed has none. */
+  resourcesAt({ account, region }: Place): Pick<SeedResources, 'clusters' | 'serverlessNamespaces'> {
+    const found = this.seed.resources.find((r) => r.accountId === account && r.region === region);
+    return found ?? { clusters: [], serverlessNamespaces: [] };
   }
 
   /** The secret of a base or an issued access key, for the signature check. */
@@ -63,8 +79,9 @@ export class EmulatorState {
     return this.base.get(accessKeyId)?.secretAccessKey ?? this.issued.get(accessKeyId)?.secretAccessKey;
   }
 
-  /** Records a change of the registration of `key`; it shows after the registration delay. */
-  recordChange(key: string, registered: boolean): void {
+  /** Records a change of the registration of `namespace` (`cluster:<id>`, `namespace:<id>`) to `consumer`; it shows after the registration delay. */
+  recordChange(place: Place, namespace: string, consumer: string, registered: boolean): void {
+    const key = [place.account, place.region, namespace, consumer].join('|');
     const changed = this.registrations.get(key);
     this.registrations.set(key, {
       registered,
@@ -73,30 +90,43 @@ export class EmulatorState {
     });
   }
 
-  /** The consumers registered now (the delay passed) to the producer of ARN `arn`. */
-  consumersOf(arn: string, region: string): string[] {
+  /** The consumers registered now (the delay passed) to the producer of ARN `arn`, in its account and region. */
+  consumersOf(place: Place, arn: string): string[] {
     const consumers: string[] = [];
     for (const [key, entry] of this.registrations) {
-      const [target = '', consumer = ''] = key.split('|');
-      if (this.producerArn(target, region) === arn && this.effective(entry)) consumers.push(consumer);
+      const [account, region, namespace = '', consumer = ''] = key.split('|');
+      if (account !== place.account || region !== place.region) continue;
+      if (this.producerArn(place, namespace) === arn && this.effective(entry)) consumers.push(consumer);
     }
     return consumers;
   }
 
   /** A producer namespace's ARN: a cluster's (`cluster:<id>`) or a serverless namespace's (`namespace:<id>`). */
-  producerArn(target: string, region: string): string {
-    const [kind, id = ''] = target.split(/:(.*)/);
-    if (kind === 'namespace') return `arn:aws:redshift-serverless:${region}:${this.seed.accountId}:namespace/${id}`;
-    const hex = createHash('sha256').update(id).digest('hex');
+  producerArn({ account, region }: Place, namespace: string): string {
+    const [kind, id = ''] = namespace.split(/:(.*)/);
+    if (kind === 'namespace') return `arn:aws:redshift-serverless:${region}:${account}:namespace/${id}`;
+    // The same cluster name in two accounts or regions is two namespaces.
+    const hex = createHash('sha256').update(`${account}|${region}|${id}`).digest('hex');
     const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-    return `arn:aws:redshift:${region}:${this.seed.accountId}:namespace:${uuid}`;
+    return `arn:aws:redshift:${region}:${account}:namespace:${uuid}`;
   }
 
-  /** The first error rule for this call, consuming one of its `times`. */
-  takeErrorRule(service: 'sts' | 'redshift' | 'redshift-serverless', action: string): WireFault | undefined {
+  /**
+   * The first error rule for this call, consuming one of its `times`. `place` is where the call acts:
+   * the account of the role for AssumeRole, of the signer for the others, and the signature's region.
+   */
+  takeErrorRule(
+    service: 'sts' | 'redshift' | 'redshift-serverless',
+    action: string,
+    place: Place,
+  ): (WireFault & { latencyMs: number }) | undefined {
     const { errors } = this.faults;
     const index = errors.findIndex(
-      (rule) => rule.service === service && (rule.action === undefined || rule.action === action),
+      (rule) =>
+        rule.service === service &&
+        (rule.action === undefined || rule.action === action) &&
+        (rule.account === undefined || rule.account === place.account) &&
+        (rule.region === undefined || rule.region === place.region),
     );
     const rule = errors[index];
     if (rule === undefined) return undefined;
@@ -107,7 +137,7 @@ export class EmulatorState {
         errors: errors.flatMap((r, i) => (i !== index ? [r] : remaining > 0 ? [{ ...r, times: remaining }] : [])),
       };
     }
-    return { code: rule.code, status: rule.status, message: rule.message };
+    return { code: rule.code, status: rule.status, message: rule.message, latencyMs: rule.latencyMs ?? 0 };
   }
 
   expireIssuedCredentials(): void {

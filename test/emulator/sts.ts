@@ -4,21 +4,26 @@ import type { EmulatorState, IssuedCredentials, QueryOutcome } from './state';
 
 // STS as the emulator answers it: AssumeRole for the seed's roles, and GetCallerIdentity.
 
-/** The identity that signed the call: its ARN, and whether it is a role session the emulator issued. */
+/** The identity that signed the call: its ARN and account, and whether it is a role session the emulator issued. */
 export interface Signer {
   readonly accessKeyId: string;
   readonly arn: string;
+  readonly account: string;
   readonly temporary: boolean;
 }
 
-export function getCallerIdentity(state: EmulatorState, signer: Signer): QueryOutcome {
+export function getCallerIdentity(signer: Signer): QueryOutcome {
   return {
     result: { Arn: signer.arn },
-    xml: `<Arn>${escapeXml(signer.arn)}</Arn><UserId>${signer.accessKeyId}</UserId><Account>${state.seed.accountId}</Account>`,
+    xml: `<Arn>${escapeXml(signer.arn)}</Arn><UserId>${signer.accessKeyId}</UserId><Account>${signer.account}</Account>`,
   };
 }
 
-/** AssumeRole with the checks AWS makes: session name, duration, the role's trust (external id), no chaining from a session. */
+/**
+ * AssumeRole with the checks AWS makes: session name, duration, the role's trust (external id), no
+ * chaining from a session. The seed's roles, in whatever account, trust the base credentials'
+ * principal (cross-account roles, as deploy/aws describes).
+ */
 export function assumeRole(state: EmulatorState, params: Record<string, string>, signer: Signer): QueryOutcome {
   const { faults, seed } = state;
   if (faults.assumeRoleFailure === 'ServiceUnavailable') {
@@ -58,6 +63,7 @@ export function assumeRole(state: EmulatorState, params: Record<string, string>,
     secretAccessKey: randomBytes(20).toString('base64url'),
     sessionToken: randomBytes(48).toString('base64url'),
     expiration: new Date(Date.now() + lifetime * 1000),
+    roleArn,
     assumedRoleArn: `${roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/${sessionName}`,
   };
   state.issued.set(accessKeyId, credentials);

@@ -49,7 +49,7 @@ export function buildTestApp({
   const logs = new LogCapture();
   const audit: AuditEvent[] = [];
   const { app } = createGateway(config, createLogger('info', logs), {
-    aws: { redshift: client, serverless, role, destroy: () => undefined },
+    aws: () => ({ redshift: client, serverless, role, destroy: () => undefined }),
     auditLog: { record: (event) => audit.push(event) },
     idempotencyStore,
     validateResponses: true,

@@ -51,7 +51,7 @@ export function realClientsAgainstFakeRedshift() {
     /** The app with the production AWS clients pointed at the stand-in. */
     gateway(overrides: Record<string, string> = {}) {
       const config = testConfig({ AWS_ENDPOINT_URL_REDSHIFT: redshift!.url, UPSTREAM_MAX_ATTEMPTS: '2', ...overrides });
-      const { redshift: client, role } = createAwsClients(config.aws, config.upstream);
+      const { redshift: client, role } = createAwsClients(config.aws.targets[0]!, config.aws, config.upstream);
       return buildTestApp({ config, client, role });
     },
   };

@@ -94,7 +94,9 @@ describe('the 403 detail', () => {
     const res = await post(app).send(provisionedBody());
 
     expect(res.status).toBe(403);
-    expect(res.body.detail).toBe("Caller 'ci-pipeline' may not register this namespace for this consumer.");
+    expect(res.body.detail).toBe(
+      "Caller 'ci-pipeline' may not register this namespace for this consumer in target 'default'.",
+    );
   });
 });
 

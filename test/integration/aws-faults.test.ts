@@ -126,7 +126,7 @@ describe('credentials that AWS refuses while the gateway believes them valid', (
       true,
     );
     const metrics = await request(stack.url).get('/metrics');
-    expect(metrics.text).toMatch(/gateway_credentials_refused_total\{code="ExpiredToken"\} [1-9]/);
+    expect(metrics.text).toMatch(/gateway_credentials_refused_total\{target="default",code="ExpiredToken"\} [1-9]/);
   });
 
   it('a status read with credentials expired on the emulator assumes the role once more and succeeds', async () => {

@@ -34,6 +34,27 @@ describe('npm run local', () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ Status: 'Registering' });
 
+    // The second curl line: the same cluster name in the emulator's second account and region.
+    const second = /curl -i '(\S+\?target=eu-analytics)' -H 'Authorization: Bearer (\S+)'/.exec(output);
+    expect(second?.[1]).toBe(`http://127.0.0.1:${gatewayPort}/namespaces/registrations?target=eu-analytics`);
+    const inSecond = await fetch(second![1]!, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${second![2]}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(provisionedBody('analytics-prod')),
+    });
+    expect(inSecond.status).toBe(202);
+    const calls = (await (await fetch(`http://127.0.0.1:${emulatorPort}/_emulator/calls`)).json()) as {
+      action: string;
+      account: string;
+      region: string;
+    }[];
+    expect(
+      calls.filter((call) => call.action === 'RegisterNamespace').map(({ account, region }) => [account, region]),
+    ).toEqual([
+      ['111122223333', 'us-east-1'],
+      ['444455556666', 'eu-west-1'],
+    ]);
+
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number];
     expect(code).toBe(0);

@@ -78,13 +78,15 @@ describe('metrics against the emulator', () => {
 
     const text = (await request(stack.url).get('/metrics')).text;
 
-    expect(text).toContain('gateway_upstream_calls_total{operation="RegisterNamespace",outcome="ok",code=""} 1');
     expect(text).toContain(
-      'gateway_upstream_calls_total{operation="RegisterNamespace",outcome="error",code="ClusterNotFound"} 1',
+      'gateway_upstream_calls_total{target="default",operation="RegisterNamespace",outcome="ok",code=""} 1',
     );
-    expect(text).toContain('gateway_sts_assume_role_calls_total{outcome="ok"} 1');
+    expect(text).toContain(
+      'gateway_upstream_calls_total{target="default",operation="RegisterNamespace",outcome="error",code="ClusterNotFound"} 1',
+    );
+    expect(text).toContain('gateway_sts_assume_role_calls_total{target="default",outcome="ok"} 1');
     expect(text).toMatch(
-      /gateway_upstream_call_duration_seconds_count\{operation="RegisterNamespace",outcome="ok"\} 1/,
+      /gateway_upstream_call_duration_seconds_count\{target="default",operation="RegisterNamespace",outcome="ok"\} 1/,
     );
   });
 });

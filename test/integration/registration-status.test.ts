@@ -15,7 +15,7 @@ afterAll(() => stack.close());
 beforeEach(() => stack.emulator.reset());
 
 const CONSUMER = 'DataCatalog/111122223333';
-const salesNs = seed.serverlessNamespaces[0]!;
+const salesNs = seed.resources[0]!.serverlessNamespaces[0]!;
 
 const change = (path: 'registrations' | 'deregistrations', body: object, headers: Record<string, string> = {}) =>
   request(stack.url).post(`/namespaces/${path}`).set('Authorization', `Bearer ${TEST_API_KEY}`).set(headers).send(body);
@@ -63,7 +63,7 @@ describe('GET /namespaces/registrations/status', () => {
       `NamespaceIdentifier=${salesNs.id}&WorkgroupIdentifier=sales-wg&ConsumerIdentifier=${consumer}`,
     );
     const marketingById = await status(
-      `NamespaceIdentifier=${seed.serverlessNamespaces[1]!.id}&WorkgroupIdentifier=marketing-wg&ConsumerIdentifier=${consumer}`,
+      `NamespaceIdentifier=${seed.resources[0]!.serverlessNamespaces[1]!.id}&WorkgroupIdentifier=marketing-wg&ConsumerIdentifier=${consumer}`,
     );
 
     expect(byName.body).toMatchObject({
@@ -127,10 +127,10 @@ describe('Location', () => {
 
     expect(provisioned.status).toBe(202);
     expect(provisioned.headers.location).toBe(
-      '/namespaces/registrations/status?ClusterIdentifier=analytics-prod&ConsumerIdentifier=DataCatalog%2F111122223333',
+      '/namespaces/registrations/status?ClusterIdentifier=analytics-prod&ConsumerIdentifier=DataCatalog%2F111122223333&target=default',
     );
     expect(serverless.headers.location).toBe(
-      '/namespaces/registrations/status?NamespaceIdentifier=sales-ns&WorkgroupIdentifier=sales-wg&ConsumerIdentifier=DataCatalog%2F444455556666',
+      '/namespaces/registrations/status?NamespaceIdentifier=sales-ns&WorkgroupIdentifier=sales-wg&ConsumerIdentifier=DataCatalog%2F444455556666&target=default',
     );
     const followed = await request(stack.url).get(provisioned.headers.location!).set('X-API-Key', TEST_API_KEY);
     expect(followed.body.Status).toBe('Registered');

@@ -99,6 +99,7 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
         'http.route': '/namespaces/registrations',
         'http.response.status_code': 200,
         'enduser.id': 'api-key:ci-pipeline',
+        'gateway.target': 'default',
       },
       resource: { 'service.name': 'redshift-namespace-gateway', 'service.version': expect.any(String) },
     });
@@ -111,6 +112,8 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
         'rpc.service': 'Redshift',
         'rpc.method': 'RegisterNamespace',
         'cloud.region': expect.any(String),
+        'cloud.account.id': '111122223333',
+        'gateway.target': 'default',
         'aws.request_id': expect.stringMatching(/^[0-9a-f-]{36}$/),
       },
     });

@@ -29,11 +29,18 @@ describe('loadConfig', () => {
       http: { bodyLimitBytes: 16384, trustProxyHops: 0, ratePerMinute: 60 },
       auth: { disabled: false },
       aws: {
-        region: 'eu-west-1',
-        roleSessionName: 'redshift-namespace-gateway',
-        roleDurationSeconds: 3600,
-        roleExternalId: undefined,
-        redshiftEndpoint: undefined,
+        targets: [
+          {
+            name: 'default',
+            accountId: '111122223333',
+            region: 'eu-west-1',
+            roleArn: 'arn:aws:iam::111122223333:role/namespace-registrar',
+            roleSessionName: 'redshift-namespace-gateway',
+            roleDurationSeconds: 3600,
+            roleExternalId: undefined,
+            redshiftEndpoint: undefined,
+          },
+        ],
       },
       upstream: {
         timeoutMs: 10000,
@@ -112,11 +119,10 @@ describe('loadConfig', () => {
     );
 
     expect(upstream.retryMode).toBe('adaptive');
-    expect(aws).toMatchObject({
-      userAgentAppId: 'team-gw',
-      useFipsEndpoint: true,
-      useDualstackEndpoint: true,
+    expect(aws).toMatchObject({ userAgentAppId: 'team-gw', useFipsEndpoint: true, useDualstackEndpoint: true });
+    expect(aws.targets[0]).toMatchObject({
       redshiftEndpoint: 'http://127.0.0.1:4599',
+      serverlessEndpoint: 'http://127.0.0.1:4599',
       stsEndpoint: 'http://127.0.0.1:4600',
     });
     expect(loadConfig(testEnv(), noFiles).aws.userAgentAppId).toMatch(/^redshift-namespace-gateway\/\d+\.\d+\.\d+/);
@@ -185,7 +191,7 @@ describe('loadConfig', () => {
   it('names every bad variable at once', () => {
     const message = configError({ PORT: 'x' });
 
-    expect(message).toMatch(/PORT .*AWS_REGION .*REDSHIFT_ROLE_ARN/);
+    expect(message).toMatch(/PORT .*REDSHIFT_ROLE_ARN is required .*, or TARGETS_FILE naming the targets/);
   });
 
   it('never echoes an API key entry, which may hold a secret pasted by mistake', () => {
@@ -308,7 +314,7 @@ describe('loadConfig reports every problem in one pass', () => {
 
     expect(message).toMatch(/^invalid configuration \(5 problems\): /);
     expect(message).toContain('PORT must be a whole number');
-    expect(message).toContain('AWS_REGION is required (such as eu-west-1)');
+    expect(message).toContain('AWS_REGION is required with REDSHIFT_ROLE_ARN (such as eu-west-1)');
     expect(message).toContain(`AUTHZ_POLICY_FILE cannot be read: ${process.cwd()}/missing-policy.yaml (ENOENT)`);
     expect(message).toContain('HTTP_HEADERS_TIMEOUT_MS must not be more than HTTP_REQUEST_TIMEOUT_MS');
     expect(message).toContain('JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL must be set together');
@@ -372,7 +378,7 @@ describe('loadConfig asks "did you mean" for a misspelt variable', () => {
 
 describe('loadConfig checks the region against the regions the SDK knows', () => {
   it.each(['eu-west-1', 'us-east-1', 'ap-southeast-2', 'us-gov-west-1', 'cn-north-1'])('accepts %s', (region) => {
-    expect(loadConfig(testEnv({ AWS_REGION: region }), noFiles).aws.region).toBe(region);
+    expect(loadConfig(testEnv({ AWS_REGION: region }), noFiles).aws.targets[0]?.region).toBe(region);
   });
 
   it.each([

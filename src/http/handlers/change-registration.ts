@@ -37,13 +37,12 @@ export function changeRegistrationHandler(
 > {
   return async (req, res) => {
     const context = contextOf(res);
-    const command = toRegistrationCommand(req.body);
-    const { target, consumerIdentifier } = command;
+    const command = toRegistrationCommand(req.body, context.awsTarget);
     // Only answers of an accepted change point at the status resource; a problem does not.
-    const location = statusLocation(target, consumerIdentifier);
+    const location = statusLocation(command);
     const waitSeconds = Math.min(preferredWaitSeconds(req.get('prefer')) ?? 0, deps.waitingRoom.maxWaitSeconds);
     // A preference the caller may not have served (no `read`) is ignored, as RFC 7240 lets a server do.
-    if (waitSeconds === 0 || !mayReadStatus(deps, context.caller, target, consumerIdentifier)) {
+    if (waitSeconds === 0 || !mayReadStatus(deps, context.caller, command)) {
       const status = await changeRegistration(deps, context, action, command);
       res.status(202).location(location).json({ Status: status });
       return;
@@ -65,13 +64,16 @@ export function authorizeChangeHandler(
   action: RegistrationAction,
 ): RequestHandler<Record<string, never>, RegistrationStatusResponse, NamespaceRegistrationRequest> {
   return (req, res, next) => {
-    authorizeChange(deps, contextOf(res), action, toRegistrationCommand(req.body));
+    const context = contextOf(res);
+    authorizeChange(deps, context, action, toRegistrationCommand(req.body, context.awsTarget));
     next();
   };
 }
 
-function contextOf(res: Response): { caller: Caller; requestId: string } {
-  const caller = res.locals.caller;
-  if (caller === undefined) throw new Error('registration handlers run only after authenticate');
-  return { caller, requestId: res.get('X-Request-Id') ?? '' };
+function contextOf(res: Response): { caller: Caller; requestId: string; awsTarget: string } {
+  const { caller, awsTarget } = res.locals;
+  if (caller === undefined || awsTarget === undefined) {
+    throw new Error('registration handlers run only after authenticate and resolveTarget');
+  }
+  return { caller, requestId: res.get('X-Request-Id') ?? '', awsTarget };
 }

@@ -10,6 +10,7 @@ interface StatusQuery {
   NamespaceIdentifier?: string;
   WorkgroupIdentifier?: string;
   ConsumerIdentifier: string;
+  target?: string;
 }
 
 /**
@@ -20,9 +21,15 @@ export function registrationStatusHandler(
   deps: RegistrationStatusDeps,
 ): RequestHandler<Record<string, never>, RegistrationStatusDocument, unknown, StatusQuery> {
   return async (req, res) => {
-    const caller = res.locals.caller;
-    if (caller === undefined) throw new Error('registrationStatusHandler runs only after authenticate');
-    const document = await readRegistrationStatus(deps, caller, targetOf(req.query), req.query.ConsumerIdentifier);
+    const { caller, awsTarget } = res.locals;
+    if (caller === undefined || awsTarget === undefined) {
+      throw new Error('registrationStatusHandler runs only after authenticate and resolveTarget');
+    }
+    const document = await readRegistrationStatus(deps, caller, {
+      awsTarget,
+      target: targetOf(req.query),
+      consumerIdentifier: req.query.ConsumerIdentifier,
+    });
     res.set('Cache-Control', 'no-store').json(document);
   };
 }

@@ -28,7 +28,8 @@ export function idempotency(store: IdempotencyStore): RequestHandler {
     // A Structured Field string comes in double quotes; the key is what is inside them.
     const key = header.replace(/^"(.*)"$/, '$1');
     const owner = res.locals.caller ? principalOf(res.locals.caller) : 'anonymous';
-    const scope = `${owner}\n${key}`;
+    // Per caller and AWS target: the same key sent to two targets is two requests.
+    const scope = `${owner}\n${res.locals.awsTarget ?? ''}\n${key}`;
     const fingerprint = fingerprintOf(req);
 
     const claim = await store.claim(scope, fingerprint, owner);

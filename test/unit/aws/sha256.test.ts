@@ -58,7 +58,7 @@ describe('Sha256 (the signer hash given to the SDK clients)', () => {
 
   it('is what the Redshift and Redshift Serverless clients sign with (STS shares their configuration)', () => {
     const config = testConfig();
-    const clients = createAwsClients(config.aws, config.upstream);
+    const clients = createAwsClients(config.aws.targets[0]!, config.aws, config.upstream);
     try {
       expect([clients.redshift.config.sha256, clients.serverless.config.sha256]).toEqual([Sha256, Sha256]);
     } finally {

@@ -110,7 +110,13 @@ describe('the example access policy', () => {
   ];
 
   it.each(cases)('%s', (_name, caller, action, target, account, allowed, rule) => {
-    const decision = example.decide({ caller, action, target, consumerIdentifier: `DataCatalog/${account}` });
+    const decision = example.decide({
+      caller,
+      action,
+      awsTarget: 'default',
+      target,
+      consumerIdentifier: `DataCatalog/${account}`,
+    });
 
     expect(decision.allowed).toBe(allowed);
     expect(decision.rule).toBe(rule);
@@ -151,6 +157,7 @@ describe('parseAccessPolicy', () => {
       policy.decide({
         caller: key('ci'),
         action: 'register',
+        awsTarget: 'default',
         target: cluster(clusterIdentifier),
         consumerIdentifier: 'DataCatalog/111122223333',
       }).allowed;
@@ -159,12 +166,54 @@ describe('parseAccessPolicy', () => {
     expect(decide('axb-1')).toBe(false);
     expect(decide('a.b-12')).toBe(false);
   });
+
+  describe('targets', () => {
+    const decide = (policy: ReturnType<typeof parseAccessPolicy>, awsTarget: string) =>
+      policy.decide({
+        caller: key('ci'),
+        action: 'register',
+        awsTarget,
+        target: cluster('a-1'),
+        consumerIdentifier: 'DataCatalog/111122223333',
+      });
+
+    it('a rule that names no targets reaches only the default one', () => {
+      const policy = parseAccessPolicy({ rules: [rule] });
+
+      expect(decide(policy, 'default').allowed).toBe(true);
+      expect(decide(policy, 'prod-eu')).toEqual({ allowed: false, rule: undefined, reason: 'no-rule-allows' });
+    });
+
+    it('a rule reaches the targets its globs name, and no other', () => {
+      const policy = parseAccessPolicy({ rules: [{ ...rule, targets: ['prod-*', 'staging-eu'] }] });
+
+      expect(
+        ['prod-eu', 'prod-us', 'staging-eu', 'default', 'staging-us'].map((name) => decide(policy, name).allowed),
+      ).toEqual([true, true, true, false, false]);
+    });
+
+    it('a deny rule on a target wins over an allow on every target', () => {
+      const policy = parseAccessPolicy({
+        rules: [
+          { ...rule, name: 'all', targets: ['*'] },
+          { ...rule, name: 'not-prod', effect: 'deny', targets: ['prod-*'] },
+        ],
+      });
+
+      expect(decide(policy, 'staging-eu')).toEqual({ allowed: true, rule: 'all' });
+      expect(decide(policy, 'prod-eu')).toEqual({ allowed: false, rule: 'not-prod', reason: 'denied-by-rule' });
+    });
+
+    it('refuses an empty list of targets', () => {
+      expect(() => parseAccessPolicy({ rules: [{ ...rule, targets: [] }] })).toThrow('rules[0].targets');
+    });
+  });
 });
 
 describe('parseAccessPolicy, against identities and targets that try to slip past a rule', () => {
   const account = 'DataCatalog/111122223333';
   const decide = (policy: ReturnType<typeof parseAccessPolicy>, caller: Caller, target: NamespaceTarget) =>
-    policy.decide({ caller, action: 'register', target, consumerIdentifier: account });
+    policy.decide({ caller, action: 'register', awsTarget: 'default', target, consumerIdentifier: account });
 
   it('an API key name and a JWT subject spelt alike are different callers', () => {
     const policy = parseAccessPolicy({

@@ -10,6 +10,7 @@ import type { NamespaceRegistrationCommand, NamespaceRegistry } from '../../../s
 const caller: Caller = { id: 'ci-pipeline', via: 'api-key', groups: [] };
 const context = { caller, requestId: 'req-1' };
 const command: NamespaceRegistrationCommand = {
+  awsTarget: 'default',
   target: { kind: 'provisioned', clusterIdentifier: 'analytics-prod' },
   consumerIdentifier: 'DataCatalog/111122223333',
 };

@@ -46,7 +46,9 @@ function clientAnswering(answers: ({ statusCode: number; body: string } | Error)
     maxAttempts: 2,
     requestHandler,
   });
-  client.middlewareStack.use(awsSpans(client.config.serviceId, 'eu-west-1'));
+  client.middlewareStack.use(
+    awsSpans(client.config.serviceId, { name: 'eu', accountId: '444455556666', region: 'eu-west-1' }),
+  );
   return client;
 }
 
@@ -67,6 +69,8 @@ describe('awsSpans', () => {
         'rpc.service': 'Redshift',
         'rpc.method': 'DescribeClusters',
         'cloud.region': 'eu-west-1',
+        'cloud.account.id': '444455556666',
+        'gateway.target': 'eu',
         'aws.request_id': REQUEST_ID,
         'http.response.status_code': 200,
       },

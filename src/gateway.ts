@@ -15,6 +15,10 @@ import { createInFlightRequests } from './http/in-flight';
 import { createLifecycle, type Lifecycle } from './lifecycle';
 import { createAuditLog, type Logger } from './logger';
 import { createMetrics } from './metrics';
+import { createApiBudget, type ApiBudget } from './aws/budget/api-budget';
+import { createRedisTokenBuckets } from './aws/budget/redis-token-bucket';
+import { createLocalTokenBuckets } from './aws/budget/token-bucket';
+import type { Metrics } from './metrics';
 import { createTargetStacks } from './target-stacks';
 import {
   tracedAccessPolicy,
@@ -58,7 +62,9 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
   const metrics = createMetrics();
   const inFlight = createInFlightRequests((size) => metrics.httpInFlight.set(size));
 
+  const { budget, closeBuckets } = createBudget(config, logger, metrics);
   const targets = createTargetStacks({
+    budget,
     aws: config.aws,
     upstream: config.upstream,
     logger,
@@ -68,11 +74,11 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
   });
   // The use cases see one registry and one reader; each command goes to its target's.
   const namespaceRegistry: NamespaceRegistry = {
-    register: (command) => targets.get(command.awsTarget).namespaceRegistry.register(command),
-    deregister: (command) => targets.get(command.awsTarget).namespaceRegistry.deregister(command),
+    register: (command, options) => targets.get(command.awsTarget).namespaceRegistry.register(command, options),
+    deregister: (command, options) => targets.get(command.awsTarget).namespaceRegistry.deregister(command, options),
   };
   const statusReader: RegistrationStatusReader = {
-    read: (command) => targets.get(command.awsTarget).statusReader.read(command),
+    read: (command, options) => targets.get(command.awsTarget).statusReader.read(command, options),
   };
   const defaultTarget = config.aws.targets.some((target) => target.name === DEFAULT_TARGET)
     ? DEFAULT_TARGET
@@ -111,6 +117,7 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
   const destroy = () => {
     targets.destroy();
     void idempotencyStore.close();
+    closeBuckets();
     rateLimitStore?.shutdown();
   };
   const lifecycle = createLifecycle({
@@ -118,7 +125,11 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
     logger,
     shutdownTimeoutMs: config.server.shutdownTimeoutMs,
     // Requests waiting for a registration to take effect are answered at once (202 with Location).
-    onDrain: () => waitingRoom.closeAll(),
+    // so are calls waiting for the AWS API budget (503: none was made).
+    onDrain: () => {
+      waitingRoom.closeAll();
+      budget.closeAll();
+    },
     release: destroy,
   });
 
@@ -160,4 +171,43 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
     if (defaultTarget !== undefined) targets.get(defaultTarget).role.refreshInBackground();
   };
   return { app, lifecycle, warmUp, destroy };
+}
+
+/** The AWS API budget: its buckets in Redis when REDIS_URL is set (and a rate is), else in this process. */
+function createBudget(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics,
+): { budget: ApiBudget; closeBuckets: () => void } {
+  const budgeted = config.budget.writes !== undefined || config.budget.reads !== undefined;
+  const redis =
+    budgeted && config.idempotency.redisUrl
+      ? createRedisTokenBuckets({
+          url: config.idempotency.redisUrl,
+          replicas: config.budget.replicas,
+          logger,
+          onFallback: () => metrics.budgetLocalFallbacks.inc(),
+        })
+      : undefined;
+  if (budgeted && redis === undefined && config.budget.replicas > 1) {
+    logger.info(
+      { replicas: config.budget.replicas },
+      'AWS API budget counted in this replica, at its share of the rates (no REDIS_URL)',
+    );
+  }
+  const budget = createApiBudget({
+    options: config.budget,
+    buckets: redis ?? createLocalTokenBuckets(),
+    shared: redis !== undefined,
+    defaultMaxWaitMs: config.upstream.timeoutMs,
+    events: {
+      onGranted: ({ target, family, waitedSeconds }) => {
+        metrics.budgetTokens.inc({ target, family });
+        metrics.budgetWait.observe({ target, family }, waitedSeconds);
+      },
+      onRefused: ({ target, family, reason }) => metrics.budgetRefusals.inc({ target, family, reason }),
+      onThrottled: ({ target, family }) => metrics.budgetThrottles.inc({ target, family }),
+    },
+  });
+  return { budget, closeBuckets: () => redis?.close() };
 }

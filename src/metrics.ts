@@ -15,6 +15,11 @@ export interface Metrics {
   readonly registrationWaits: Counter<'action' | 'outcome'>;
   readonly registrationWaitDuration: Histogram<'action' | 'outcome'>;
   readonly rateLimitLocalFallbacks: Counter;
+  readonly budgetTokens: Counter<'target' | 'family'>;
+  readonly budgetWait: Histogram<'target' | 'family'>;
+  readonly budgetRefusals: Counter<'target' | 'family' | 'reason'>;
+  readonly budgetThrottles: Counter<'target' | 'family'>;
+  readonly budgetLocalFallbacks: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -94,6 +99,36 @@ export function createMetrics(): Metrics {
     rateLimitLocalFallbacks: new Counter({
       name: 'gateway_rate_limit_local_fallbacks_total',
       help: 'Requests whose rate limit was counted in this replica because Redis (REDIS_URL) did not answer.',
+      registers,
+    }),
+    budgetTokens: new Counter({
+      name: 'gateway_aws_budget_tokens_total',
+      help: 'Tokens of the AWS API budget granted, by target and API family (write, read).',
+      labelNames: ['target', 'family'],
+      registers,
+    }),
+    budgetWait: new Histogram({
+      name: 'gateway_aws_budget_wait_seconds',
+      help: 'Time a call waited for its AWS API budget token, by target and API family.',
+      labelNames: ['target', 'family'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    }),
+    budgetRefusals: new Counter({
+      name: 'gateway_aws_budget_refusals_total',
+      help: 'Calls refused a token of the AWS API budget (503 before any AWS call), by target, API family and reason (deadline: none in time; full: too many waiting; shutdown).',
+      labelNames: ['target', 'family', 'reason'],
+      registers,
+    }),
+    budgetThrottles: new Counter({
+      name: 'gateway_aws_throttles_total',
+      help: 'Budgeted calls that AWS still answered with throttling (each slows the bucket for 10 s), by target and API family.',
+      labelNames: ['target', 'family'],
+      registers,
+    }),
+    budgetLocalFallbacks: new Counter({
+      name: 'gateway_aws_budget_local_fallbacks_total',
+      help: "Tokens reserved from this replica's share of the AWS API budget because Redis (REDIS_URL) did not answer.",
       registers,
     }),
   };

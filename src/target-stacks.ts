@@ -6,6 +6,7 @@ import {
   type UpstreamCallRecord,
 } from './aws/sdk-namespace-registry';
 import { createSdkRegistrationStatusReader } from './aws/sdk-registration-status';
+import type { ApiBudget } from './aws/budget/api-budget';
 import type { AwsOptions, AwsTarget } from './aws/settings';
 import type { UpstreamOptions } from './aws/upstream-settings';
 import { createConcurrencyLimit, readerWithConcurrencyLimit, withConcurrencyLimit } from './domain/concurrency-limit';
@@ -38,6 +39,8 @@ export interface TargetStacksOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly tracing: boolean;
+  /** The AWS API budget each call waits its turn in, before it takes a place among the calls in flight. */
+  readonly budget: ApiBudget;
   /** Tests put stubbed clients in place of the SDK's. */
   readonly clients?: (target: AwsTarget) => AwsClients;
 }
@@ -93,13 +96,13 @@ export function createTargetStacks(options: TargetStacksOptions): TargetStacks {
     const stack: TargetStack = {
       target,
       role,
-      namespaceRegistry: withConcurrencyLimit(
-        createSdkNamespaceRegistry({ client: redshift, logger, ...observed }),
-        limit,
+      namespaceRegistry: options.budget.registry(
+        target,
+        withConcurrencyLimit(createSdkNamespaceRegistry({ client: redshift, logger, ...observed }), limit),
       ),
-      statusReader: readerWithConcurrencyLimit(
-        createSdkRegistrationStatusReader({ redshift, serverless, ...observed }),
-        limit,
+      statusReader: options.budget.reader(
+        target,
+        readerWithConcurrencyLimit(createSdkRegistrationStatusReader({ redshift, serverless, ...observed }), limit),
       ),
     };
     return { stack, clients };

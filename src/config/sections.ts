@@ -1,4 +1,5 @@
 import { AWS_SETTINGS } from '../aws/settings';
+import { API_BUDGET_SETTINGS } from '../aws/budget/settings';
 import { UPSTREAM_SETTINGS } from '../aws/upstream-settings';
 import { AUTH_SETTINGS } from '../http/auth/settings';
 import { AUTHZ_SETTINGS } from '../http/auth/policy-settings';
@@ -22,6 +23,7 @@ export const SECTIONS = {
   idempotency: IDEMPOTENCY_SETTINGS,
   aws: AWS_SETTINGS,
   upstream: UPSTREAM_SETTINGS,
+  budget: API_BUDGET_SETTINGS,
   tracing: TRACING_SETTINGS,
 } as const;
 

@@ -33,16 +33,17 @@ export function authorizeChange(
  */
 export async function changeRegistration(
   deps: ChangeRegistrationDeps,
-  context: { caller: Caller; requestId: string },
+  context: { caller: Caller; requestId: string; waitUntil?: number },
   action: RegistrationAction,
   command: NamespaceRegistrationCommand,
 ): Promise<RegistrationStatus> {
   const audit = decide(deps, context, action, command);
+  const options = { requestedBy: principalOf(context.caller), waitUntil: context.waitUntil };
   try {
     const status =
       action === 'register'
-        ? await deps.namespaceRegistry.register(command)
-        : await deps.namespaceRegistry.deregister(command);
+        ? await deps.namespaceRegistry.register(command, options)
+        : await deps.namespaceRegistry.deregister(command, options);
     audit({ result: 'accepted', status });
     return status;
   } catch (error) {

@@ -29,8 +29,8 @@ export function createConcurrencyLimit(max: number): ConcurrencyLimit {
 
 export function withConcurrencyLimit(registry: NamespaceRegistry, limit: ConcurrencyLimit): NamespaceRegistry {
   return {
-    register: (command) => limit.run(() => registry.register(command)),
-    deregister: (command) => limit.run(() => registry.deregister(command)),
+    register: (command, options) => limit.run(() => registry.register(command, options)),
+    deregister: (command, options) => limit.run(() => registry.deregister(command, options)),
   };
 }
 
@@ -38,5 +38,5 @@ export function readerWithConcurrencyLimit(
   reader: RegistrationStatusReader,
   limit: ConcurrencyLimit,
 ): RegistrationStatusReader {
-  return { read: (command) => limit.run(() => reader.read(command)) };
+  return { read: (command, options) => limit.run(() => reader.read(command, options)) };
 }

@@ -22,13 +22,21 @@ export interface NamespaceRegistrationCommand {
   readonly consumerIdentifier: string;
 }
 
+/** Who a call to AWS is for, and how long it may wait for the AWS API budget. */
+export interface CallOptions {
+  /** The caller's principal: calls waiting for the budget are served caller by caller, in turn. */
+  readonly requestedBy: string;
+  /** Until when (epoch ms) the request may wait for the budget (`Prefer: wait`); else the upstream deadline. */
+  readonly waitUntil?: number;
+}
+
 /**
  * Where registrations are carried out: Redshift, in production. Both methods throw UpstreamError
  * subclasses (ClusterNotFoundError, InvalidNamespaceError, ...) for every way the upstream call can fail.
  */
 export interface NamespaceRegistry {
-  register(command: NamespaceRegistrationCommand): Promise<RegistrationStatus>;
-  deregister(command: NamespaceRegistrationCommand): Promise<RegistrationStatus>;
+  register(command: NamespaceRegistrationCommand, options?: CallOptions): Promise<RegistrationStatus>;
+  deregister(command: NamespaceRegistrationCommand, options?: CallOptions): Promise<RegistrationStatus>;
 }
 
 /**
@@ -36,5 +44,5 @@ export interface NamespaceRegistry {
  * UpstreamError subclasses as NamespaceRegistry does (ClusterNotFoundError, InvalidNamespaceError, ...).
  */
 export interface RegistrationStatusReader {
-  read(command: NamespaceRegistrationCommand): Promise<RegistrationStatusDocument>;
+  read(command: NamespaceRegistrationCommand, options?: CallOptions): Promise<RegistrationStatusDocument>;
 }

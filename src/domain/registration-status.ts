@@ -1,5 +1,5 @@
 import type { AccessPolicy } from './access-policy';
-import type { Caller } from './caller';
+import { principalOf, type Caller } from './caller';
 import { ForbiddenError } from './errors';
 import type { NamespaceRegistrationCommand, RegistrationStatusDocument, RegistrationStatusReader } from './ports';
 
@@ -31,5 +31,5 @@ export async function readRegistrationStatus(
   if (!mayReadStatus(deps, caller, command)) {
     throw new ForbiddenError(`caller '${caller.id}' may not read the registration status of this namespace`);
   }
-  return deps.statusReader.read(command);
+  return deps.statusReader.read(command, { requestedBy: principalOf(caller) });
 }

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RegistrationAction } from './access-policy';
-import type { Caller } from './caller';
+import { principalOf, type Caller } from './caller';
 import { changeRegistration, type ChangeRegistrationDeps } from './change-registration';
 import { InvalidClusterStateError, UpstreamTimeoutError, UpstreamUnavailableError } from './errors';
 import type { NamespaceRegistrationCommand, RegistrationStatus, RegistrationStatusDocument } from './ports';
@@ -56,7 +56,8 @@ export async function changeRegistrationAndWait(
   let status: RegistrationStatus;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      status = await changeRegistration(deps, context, action, command);
+      // The change may wait for the AWS API budget as long as the caller is prepared to wait.
+      status = await changeRegistration(deps, { ...context, waitUntil: deadline }, action, command);
       break;
     } catch (error) {
       const wait = Math.min(pause(attempt), deadline - now());
@@ -70,7 +71,10 @@ export async function changeRegistrationAndWait(
   for (let attempt = 0; ; attempt += 1) {
     if (signal.aborted) return { completed: false, status, reason: 'interrupted' };
     try {
-      const document = await deps.statusReader.read(command);
+      const document = await deps.statusReader.read(command, {
+        requestedBy: principalOf(context.caller),
+        waitUntil: deadline,
+      });
       if (document.Status === done) return { completed: true, document };
     } catch (error) {
       // The change was accepted: a status that cannot be read for a reason other than a passing one

@@ -67,7 +67,7 @@ export const PROBLEM_EXPLANATIONS: Readonly<Record<string, { means: string; todo
   },
   'upstream-unavailable': {
     means:
-      "Redshift or STS is throttling, failing or unreachable after the gateway's retries, or the gateway is at one of its own limits or shutting down.",
+      "Redshift or STS is throttling, failing or unreachable after the gateway's retries; or the account's AWS API budget has no token within the request's wait (nothing was sent to AWS); or the gateway is at one of its own limits or shutting down.",
     todo: 'Retry after `Retry-After` seconds.',
   },
   'upstream-timeout': {

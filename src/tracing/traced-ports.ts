@@ -84,10 +84,10 @@ export function tracedIdempotencyStore(store: IdempotencyStore, kind: 'memory' |
 /** `registration status read`: the AWS reads behind one status document are its children. */
 export function tracedStatusReader(reader: RegistrationStatusReader): RegistrationStatusReader {
   return {
-    read: (command) =>
+    read: (command, options) =>
       inSpan(
         'registration status read',
-        () => reader.read(command),
+        () => reader.read(command, options),
         (document) => ({ 'gateway.registration.status': document.Status }),
       ),
   };

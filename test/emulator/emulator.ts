@@ -229,6 +229,14 @@ async function serveAws(state: EmulatorState, req: IncomingMessage, res: ServerR
       message: `User: ${signer.arn} is not authorized to perform: ${service}:${action}`,
     });
   }
+  const family = action === 'RegisterNamespace' || action === 'DeregisterNamespace' ? 'write' : 'read';
+  if (!state.withinAccountQuota(place.account, family)) {
+    return fail({
+      code: json ? 'ThrottlingException' : 'Throttling',
+      status: 400,
+      message: 'Rate exceeded',
+    });
+  }
   if (service === 'redshift-serverless') {
     const outcome = serverlessAction(state, action, jsonInput, place);
     if ('fault' in outcome) return fail(outcome.fault);

@@ -28,6 +28,19 @@ export interface Faults {
   answerStatus: string | null;
   /** A registration or deregistration shows in the producer's datashares only this long after the call. */
   registrationDelayMs: number;
+  /**
+   * AWS's own API quota: per account (every account, or the one named) and API family (`write`:
+   * Register/DeregisterNamespace; `read`: the Describe, Get and List calls), at most `perSecond` calls a
+   * second (a token bucket of that rate and as many tokens); beyond it, `Throttling` (Redshift, 400) or
+   * `ThrottlingException` (Redshift Serverless, 400), as AWS throttles.
+   */
+  accountRateLimits: AccountRateLimit[];
+}
+
+export interface AccountRateLimit {
+  family: 'write' | 'read';
+  perSecond: number;
+  account?: string;
 }
 
 export interface ErrorRule {
@@ -52,6 +65,7 @@ export const NO_FAULTS: Readonly<Faults> = Object.freeze({
   errors: [],
   answerStatus: null,
   registrationDelayMs: 0,
+  accountRateLimits: [],
 });
 
 const errorRuleSchema = z
@@ -82,6 +96,18 @@ export const faultsSchema = z
     errors: z.array(errorRuleSchema),
     answerStatus: z.string().max(100).nullable(),
     registrationDelayMs: z.number().int().min(0).max(3_600_000),
+    accountRateLimits: z.array(
+      z
+        .object({
+          family: z.enum(['write', 'read']),
+          perSecond: z.number().positive().max(100_000),
+          account: z
+            .string()
+            .regex(/^\d{12}$/)
+            .optional(),
+        })
+        .strict(),
+    ),
   })
   .partial()
   .strict();

@@ -57,6 +57,8 @@ export class EmulatorState {
   readonly calls: RecordedCall[] = [];
   readonly issued = new Map<string, IssuedCredentials>();
   readonly base: ReadonlyMap<string, Seed['baseCredentials'][number]>;
+  // The account rate limits' buckets, per account and family: tokens and when they were counted.
+  private readonly quotaBuckets = new Map<string, { tokens: number; at: number }>();
   // Per account, region, namespace and consumer (`<account>|<region>|cluster:<id>|DataCatalog/<account>`).
   private readonly registrations = new Map<string, RegistrationEntry>();
 
@@ -83,6 +85,9 @@ export class EmulatorState {
   recordChange(place: Place, namespace: string, consumer: string, registered: boolean): void {
     const key = [place.account, place.region, namespace, consumer].join('|');
     const changed = this.registrations.get(key);
+    // The same change again (a registration while one is under way or done): it goes on as it was,
+    // rather than starting over; otherwise changes more frequent than the delay would never show.
+    if (changed !== undefined && changed.registered === registered) return;
     this.registrations.set(key, {
       registered,
       before: changed ? this.effective(changed) : false,
@@ -140,6 +145,26 @@ export class EmulatorState {
     return { code: rule.code, status: rule.status, message: rule.message, latencyMs: rule.latencyMs ?? 0 };
   }
 
+  /**
+   * Whether AWS's quota (the fault `accountRateLimits`) lets this call of `account` in `family` through;
+   * takes its token when it does.
+   */
+  withinAccountQuota(account: string, family: 'write' | 'read'): boolean {
+    const limit = this.faults.accountRateLimits.find(
+      (rule) => rule.family === family && (rule.account === undefined || rule.account === account),
+    );
+    if (limit === undefined) return true;
+    const key = `${account}|${family}`;
+    const now = performance.now();
+    const bucket = this.quotaBuckets.get(key) ?? { tokens: limit.perSecond, at: now };
+    bucket.tokens = Math.min(limit.perSecond, bucket.tokens + ((now - bucket.at) / 1000) * limit.perSecond);
+    bucket.at = now;
+    this.quotaBuckets.set(key, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
   expireIssuedCredentials(): void {
     const past = new Date(Date.now() - 1000);
     for (const credentials of this.issued.values()) credentials.expiration = past;
@@ -150,6 +175,7 @@ export class EmulatorState {
     this.calls.length = 0;
     this.faults = { ...NO_FAULTS };
     this.registrations.clear();
+    this.quotaBuckets.clear();
   }
 
   private effective(entry: RegistrationEntry): boolean {

@@ -46,7 +46,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     throw new Error(`redis-server did not start on port ${port}`);
   };
   const stop = async () => {
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGKILL');
     await once(child, 'exit');
   };

@@ -146,6 +146,21 @@ describe('Location on problems', () => {
   });
 });
 
+describe('the emulator, asked for the same change again while it is under way', () => {
+  it('lets the first go on: the registration shows one delay after the first call, not after the last', async () => {
+    stack.emulator.setFaults({ registrationDelayMs: 600 });
+    await change('registrations', provisionedBody('analytics-dev'));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await change('registrations', provisionedBody('analytics-dev'));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    // 800 ms after the first call, 400 ms after the second: the first one's 600 ms have passed.
+    expect((await status(`ClusterIdentifier=analytics-dev&ConsumerIdentifier=${CONSUMER}`)).body.Status).toBe(
+      'Registered',
+    );
+  });
+});
+
 describe('Prefer: wait', () => {
   it('waits until the registration shows, then answers 200 with the status document and Preference-Applied', async () => {
     stack.emulator.setFaults({ registrationDelayMs: 1_500 });

@@ -49,6 +49,26 @@ describe('graceful shutdown of the real process', () => {
     await expect(fetch(`${gateway.url}/livez`)).rejects.toThrow();
   }, 30_000);
 
+  it('on SIGTERM, calls waiting for the AWS API budget are answered at once with 503 and Retry-After, none made', async () => {
+    const gateway = await startGatewayProcess({ UPSTREAM_BUDGET_WRITES_PER_SECOND: '0.2' }, emulator);
+    await ready(gateway);
+
+    // One token now, the next in 5 s: the other three wait (Prefer: wait=60).
+    const answers = Promise.all(Array.from({ length: 4 }, () => register(gateway, { Prefer: 'wait=60' })));
+    await untilInFlight(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const signalled = Date.now();
+    gateway.child.kill('SIGTERM');
+    const statuses = (await answers).map((answer) => answer.status);
+
+    // The one that had its token: 200 (done) or 202 (its waiting for the status cut short).
+    expect(statuses.filter((status) => status === 503)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 200 || status === 202)).toHaveLength(1);
+    expect(Date.now() - signalled).toBeLessThan(3_000);
+    expect(emulator.calls().filter((call) => call.action === 'RegisterNamespace')).toHaveLength(1);
+    expect(await gateway.exited).toBe(0);
+  }, 30_000);
+
   it('on SIGTERM, requests waiting (Prefer: wait) for a registration are answered at once with 202, never dropped', async () => {
     const gateway = await startGatewayProcess({}, emulator);
     await ready(gateway);

@@ -43,7 +43,8 @@ const PACKAGES: Record<string, string> = {
 /** `service:Action` for every command the gateway's AWS adapters send, read from their imports. */
 function actionsTheGatewayCalls(service: string): string[] {
   const dir = join(ROOT, 'src', 'aws');
-  const actions = readdirSync(dir).flatMap((file) => {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+  const actions = files.flatMap((file) => {
     const source = readFileSync(join(dir, file), 'utf8');
     return [...source.matchAll(/import\s*{([^}]*)}\s*from\s*'(@aws-sdk\/client-[a-z-]+)'/g)]
       .filter((match) => PACKAGES[match[2]!] === service)

@@ -2,7 +2,7 @@ import { MemoryStore, type IncrementResponse, type Options, type Store } from 'e
 import { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Logger } from '../../logger';
-import { logRedisHealth } from '../redis-log';
+import { logRedisHealth } from '../../redis-log';
 
 /**
  * The per-caller rate limit counted in Redis, so that several replicas share one limit. With Redis

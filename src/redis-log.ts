@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '../logger';
+import type { Logger } from './logger';
 
 /**
  * Logs what a Redis client of `store` goes through: each distinct error once (not once per request or

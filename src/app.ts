@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(
       cors({
         origin: [...config.http.corsOrigins],
-        methods: ['GET', 'POST'],
+        methods: ['GET', 'POST', 'PUT'],
         allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'X-Request-Id', 'Idempotency-Key', 'Prefer'],
         exposedHeaders: [
           'X-Request-Id',

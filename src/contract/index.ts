@@ -11,3 +11,7 @@ export type RegistrationStatusDocument = Schemas['RegistrationStatusDocument'];
 export type Problem = Schemas['Problem'];
 export type FieldError = NonNullable<Problem['errors']>[number];
 export type UpstreamFault = NonNullable<Problem['upstream']>;
+export type DesiredConsumers = Schemas['DesiredConsumers'];
+export type ConsumersPlan = Schemas['ConsumersPlan'];
+export type ConsumerPlanItem = Schemas['ConsumerPlanItem'];
+export type NamespaceConsumers = Schemas['NamespaceConsumers'];

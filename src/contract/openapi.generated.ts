@@ -180,10 +180,119 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/namespaces/consumers": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * The consumers a cluster or serverless namespace is registered to
+         * @description The producer namespace's `INTERNAL` datashare's associations, read as the status resource
+         *     reads them, one entry per `DataCatalog/` consumer the caller may `read`. Give
+         *     `ClusterIdentifier`, or `NamespaceIdentifier` and `WorkgroupIdentifier`. This is the
+         *     `Location` of a `PUT` whose changes are still in progress.
+         */
+        readonly get: operations["getNamespaceConsumers"];
+        /**
+         * Declare the consumers a namespace is registered to; plan, and apply
+         * @description Desired state, as `terraform plan/apply` and `kubectl apply` work: the body names a cluster
+         *     or serverless namespace and the full list of consumers it should be registered to. The
+         *     gateway reads the current registrations (as `GET /namespaces/consumers`), computes the plan
+         *     (register the consumers missing; with `Prune`, deregister those not listed; leave the rest)
+         *     and applies it: each change goes through the same access policy, fault table, deadline and
+         *     AWS API budget as a single registration. The same `PUT` again makes no change. With
+         *     `dryRun=true` it answers the plan and changes nothing. `Prefer: wait` waits for the applied
+         *     changes to show, as for single registrations.
+         *
+         *     `200`: everything applied (or the dry run's plan); `202` with `Location`: every change was
+         *     accepted, some are still in progress; `207`: some changes failed, each listed with its own
+         *     problem document, the others applied.
+         */
+        readonly put: operations["putNamespaceConsumers"];
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A namespace and the full list of consumers it should be registered to. */
+        readonly DesiredConsumers: {
+            readonly NamespaceIdentifier: components["schemas"]["NamespaceIdentifierUnion"];
+            /** @description Every consumer the namespace should be registered to; at most 100, each once. */
+            readonly ConsumerIdentifiers: readonly components["schemas"]["ConsumerIdentifier"][];
+            /**
+             * @description `true` deregisters the consumers registered now that the list leaves out; otherwise they are kept.
+             * @default false
+             */
+            readonly Prune: boolean;
+        };
+        /**
+         * @description The plan, and for each change how applying it went.
+         * @example {
+         *       "DryRun": false,
+         *       "Prune": true,
+         *       "Consumers": [
+         *         {
+         *           "ConsumerIdentifier": "DataCatalog/111122223333",
+         *           "Action": "unchanged",
+         *           "Outcome": "unchanged"
+         *         },
+         *         {
+         *           "ConsumerIdentifier": "DataCatalog/444455556666",
+         *           "Action": "register",
+         *           "Outcome": "accepted",
+         *           "Status": "Registering"
+         *         }
+         *       ]
+         *     }
+         */
+        readonly ConsumersPlan: {
+            readonly DryRun: boolean;
+            readonly Prune: boolean;
+            readonly Consumers: readonly components["schemas"]["ConsumerPlanItem"][];
+        };
+        readonly ConsumerPlanItem: {
+            readonly ConsumerIdentifier: string;
+            /**
+             * @description `register`: listed, not registered; `deregister`: registered, not listed, with `Prune`; `unchanged`: listed and registered; `kept`: registered, not listed, without `Prune`.
+             * @enum {string}
+             */
+            readonly Action: "register" | "deregister" | "unchanged" | "kept";
+            /**
+             * @description `planned`: a dry run; `unchanged`: nothing to do; `accepted`: Redshift is carrying it out; `completed`: it shows (`Prefer: wait`); `failed`: see `Problem`.
+             * @enum {string}
+             */
+            readonly Outcome: "planned" | "unchanged" | "accepted" | "completed" | "failed";
+            /** @description What Redshift answered the change with (`Registering`, `Deregistering`, …). */
+            readonly Status?: string;
+            readonly Problem?: components["schemas"]["Problem"];
+        };
+        /**
+         * @example {
+         *       "ProducerNamespaceArn": "arn:aws:redshift:eu-west-1:111122223333:namespace:3b4a2b0e-5d3c-4f0e-9a7b-1c2d3e4f5a6b",
+         *       "Consumers": [
+         *         {
+         *           "ConsumerIdentifier": "DataCatalog/111122223333",
+         *           "Status": "ACTIVE"
+         *         }
+         *       ]
+         *     }
+         */
+        readonly NamespaceConsumers: {
+            readonly ProducerNamespaceArn: string;
+            readonly Consumers: readonly {
+                readonly ConsumerIdentifier: string;
+                /** @description Redshift's association status (`ACTIVE`, `AUTHORIZED`, …), passed through. */
+                readonly Status: string;
+            }[];
+        };
         /** @description The body of Redshift `RegisterNamespace`, with its field names. */
         readonly NamespaceRegistrationRequest: {
             readonly NamespaceIdentifier: components["schemas"]["NamespaceIdentifierUnion"];
@@ -1092,6 +1201,154 @@ export interface operations {
         readonly responses: {
             readonly 200: components["responses"]["ChangeCompleted"];
             readonly 202: components["responses"]["ChangeAccepted"];
+            readonly 400: components["responses"]["BadRequest"];
+            readonly 401: components["responses"]["Unauthorized"];
+            readonly 403: components["responses"]["Forbidden"];
+            readonly 404: components["responses"]["ClusterNotFound"];
+            readonly 409: components["responses"]["Conflict"];
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 422: components["responses"]["IdempotencyKeyReuse"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 502: components["responses"]["UpstreamError"];
+            readonly 503: components["responses"]["UpstreamUnavailable"];
+            readonly 504: components["responses"]["UpstreamTimeout"];
+            readonly default: components["responses"]["Problem"];
+        };
+    };
+    readonly getNamespaceConsumers: {
+        readonly parameters: {
+            readonly query?: {
+                /**
+                 * @description The AWS target (an account and region the gateway is configured to reach, by name) that holds
+                 *     the namespace. Without it the request goes to the target `default`; a gateway without one
+                 *     answers `400` naming its targets. A name the gateway does not have is `404`
+                 *     `target-not-found`. The access policy decides per target which callers may reach it.
+                 * @example default
+                 */
+                readonly target?: components["parameters"]["Target"];
+                readonly ClusterIdentifier?: components["schemas"]["ClusterIdentifier"];
+                readonly NamespaceIdentifier?: components["schemas"]["ServerlessNamespaceIdentifier"];
+                readonly WorkgroupIdentifier?: components["schemas"]["ServerlessWorkgroupIdentifier"];
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The namespace's consumers. */
+            readonly 200: {
+                headers: {
+                    readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["NamespaceConsumers"];
+                };
+            };
+            readonly 400: components["responses"]["BadRequest"];
+            readonly 401: components["responses"]["Unauthorized"];
+            readonly 403: components["responses"]["Forbidden"];
+            readonly 404: components["responses"]["ClusterNotFound"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 502: components["responses"]["UpstreamError"];
+            readonly 503: components["responses"]["UpstreamUnavailable"];
+            readonly 504: components["responses"]["UpstreamTimeout"];
+            readonly default: components["responses"]["Problem"];
+        };
+    };
+    readonly putNamespaceConsumers: {
+        readonly parameters: {
+            readonly query?: {
+                /**
+                 * @description The AWS target (an account and region the gateway is configured to reach, by name) that holds
+                 *     the namespace. Without it the request goes to the target `default`; a gateway without one
+                 *     answers `400` naming its targets. A name the gateway does not have is `404`
+                 *     `target-not-found`. The access policy decides per target which callers may reach it.
+                 * @example default
+                 */
+                readonly target?: components["parameters"]["Target"];
+                /** @description `true`: answer the plan, change nothing. */
+                readonly dryRun?: boolean;
+            };
+            readonly header?: {
+                /**
+                 * @description Makes a retry safe (IETF draft "The Idempotency-Key HTTP Header Field"): the first request with
+                 *     a key runs; a repeat with the same key and body, by the same caller, gets the stored answer with
+                 *     `Idempotent-Replayed: true` and does not reach Redshift again. 1 to 255 printable ASCII
+                 *     characters, optionally in double quotes (a Structured Field string). Kept for
+                 *     IDEMPOTENCY_TTL_SECONDS. Make a new key for every new request (a UUID, say); this contract
+                 *     gives no example key on purpose, so that no tool sends the same one for everyone. Only final answers are stored: 2xx, and 400, 404 and 422. A 409 (a
+                 *     cluster state that passes, or a key in use), 429 and every 5xx are not, so a retry runs anew.
+                 */
+                readonly "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description `wait=<seconds>` (RFC 7240): keep working until the change has completed, for at most that
+                 *     long (and at most REGISTRATION_WAIT_MAX_SECONDS): `InvalidClusterState` is retried with
+                 *     back-off and the status is polled; then `200` with the status document and
+                 *     `Preference-Applied`, or, when the time runs out, the usual `202` with `Location`. Other
+                 *     preferences are ignored.
+                 * @example wait=60
+                 */
+                readonly Prefer?: components["parameters"]["Prefer"];
+            };
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                /**
+                 * @example {
+                 *       "NamespaceIdentifier": {
+                 *         "ProvisionedIdentifier": {
+                 *           "ClusterIdentifier": "analytics-prod"
+                 *         }
+                 *       },
+                 *       "ConsumerIdentifiers": [
+                 *         "DataCatalog/111122223333",
+                 *         "DataCatalog/444455556666"
+                 *       ],
+                 *       "Prune": true
+                 *     }
+                 */
+                readonly "application/json": components["schemas"]["DesiredConsumers"];
+            };
+        };
+        readonly responses: {
+            /** @description Everything applied (every item `unchanged`, `kept` or `completed`), or the dry run's plan. */
+            readonly 200: {
+                headers: {
+                    readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ConsumersPlan"];
+                };
+            };
+            /** @description Every change accepted; some still in progress. `Location` is the namespace's consumers. */
+            readonly 202: {
+                headers: {
+                    readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                    readonly Location: components["headers"]["Location"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ConsumersPlan"];
+                };
+            };
+            /** @description Multi-status, RFC 4918's code, with a JSON body; some changes failed, each item `failed` with its own problem document; the others applied. */
+            readonly 207: {
+                headers: {
+                    readonly "X-Request-Id": components["headers"]["X-Request-Id"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ConsumersPlan"];
+                };
+            };
             readonly 400: components["responses"]["BadRequest"];
             readonly 401: components["responses"]["Unauthorized"];
             readonly 403: components["responses"]["Forbidden"];

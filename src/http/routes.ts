@@ -4,6 +4,7 @@ import {
   changeRegistrationHandler,
   type ChangeRegistrationHandlerDeps,
 } from './handlers/change-registration';
+import { CONSUMERS_PATH, namespaceConsumersHandler, putNamespaceConsumersHandler } from './handlers/desired-consumers';
 import { registrationStatusHandler } from './handlers/registration-status';
 import { idempotency } from './idempotency/middleware';
 import type { IdempotencyStore } from './idempotency/store';
@@ -19,7 +20,10 @@ export function createRoutes(
 ): Router {
   const router = Router();
   const keyed = idempotency(deps.idempotencyStore);
-  router.all(['/namespaces/registrations', '/namespaces/deregistrations', STATUS_PATH], resolveTarget(deps.targets));
+  router.all(
+    ['/namespaces/registrations', '/namespaces/deregistrations', STATUS_PATH, CONSUMERS_PATH],
+    resolveTarget(deps.targets),
+  );
   router.post(
     '/namespaces/registrations',
     authorizeChangeHandler(deps, 'register'),
@@ -33,5 +37,8 @@ export function createRoutes(
     changeRegistrationHandler(deps, 'deregister'),
   );
   router.get(STATUS_PATH, registrationStatusHandler(deps));
+  router.get(CONSUMERS_PATH, namespaceConsumersHandler(deps));
+  // Policy per change, inside: a PUT may hold changes the caller may make beside some it may not.
+  router.put(CONSUMERS_PATH, keyed, putNamespaceConsumersHandler(deps));
   return router;
 }

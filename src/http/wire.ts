@@ -8,7 +8,7 @@ import type { NamespaceRegistrationCommand } from '../domain/ports';
  * Reads the tagged union of the contract. The validator has already ensured exactly one member is
  * set; this throws if that promise was broken, rather than guessing.
  */
-function toNamespaceTarget(identifier: NamespaceRegistrationRequest['NamespaceIdentifier']): NamespaceTarget {
+export function toNamespaceTarget(identifier: NamespaceRegistrationRequest['NamespaceIdentifier']): NamespaceTarget {
   const { ProvisionedIdentifier: provisioned, ServerlessIdentifier: serverless } = identifier;
   if (provisioned !== undefined && serverless === undefined) {
     return { kind: 'provisioned', clusterIdentifier: provisioned.ClusterIdentifier };

@@ -34,7 +34,12 @@ export function registrationStatusHandler(
   };
 }
 
-function targetOf({ ClusterIdentifier, NamespaceIdentifier, WorkgroupIdentifier }: StatusQuery): NamespaceTarget {
+/** The cluster or serverless namespace a query names, as the status resource's and the consumers' queries do. */
+export function targetOf({
+  ClusterIdentifier,
+  NamespaceIdentifier,
+  WorkgroupIdentifier,
+}: Omit<StatusQuery, 'ConsumerIdentifier'>): NamespaceTarget {
   const serverless = NamespaceIdentifier !== undefined || WorkgroupIdentifier !== undefined;
   const errors: FieldError[] = [];
   if (ClusterIdentifier !== undefined && serverless) {

@@ -73,10 +73,13 @@ function isFinal(status: number): boolean {
   return (status >= 200 && status < 300) || FINAL_CLIENT_ERRORS.has(status);
 }
 
-/** The method, the path and the body with its keys sorted: what makes two requests the same. */
+/**
+ * The method, the path, the query and the body, keys sorted: what makes two requests the same (a dry
+ * run and the real thing are two requests).
+ */
 function fingerprintOf(req: Request): string {
   return createHash('sha256')
-    .update(`${req.method} ${req.path}\n${canonicalJson(req.body)}`)
+    .update(`${req.method} ${req.path} ${canonicalJson(req.query)}\n${canonicalJson(req.body)}`)
     .digest('hex');
 }
 

@@ -4,10 +4,12 @@
 //                                 file's fields, from src/aws/targets-file.ts
 //   docs/api.md                   the error table, from src/http/problem.ts and problem-pages.ts
 //   docs/operations.md            the metrics list, from src/metrics.ts's registry
+//   openapi/namespaces-file.schema.json  the CLI's file (src/cli), from the contract's DesiredConsumers
 // In the pages, only the part between the `generated:<name>` markers is written. `npm run docs:check`
 // (and a test) fail when a committed file differs from what the code gives.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
+import { parse as parseYaml } from 'yaml';
 import { TARGET_FIELDS } from '../../src/aws/targets-file';
 import { SECTIONS } from '../../src/config/sections';
 import type { ConfigSection, Variable, VariableTable } from '../../src/env/variable';
@@ -136,6 +138,62 @@ function metricsTable(): string {
   return ['| Metric | Type | Labels | Meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/**
+ * The JSON Schema of the CLI's namespaces file: a list of the contract's `PUT /namespaces/consumers`
+ * bodies, each with an optional `target`, the schemas they use copied from the contract as `$defs`
+ * (its OpenAPI-only keywords left out), so that the file and the API cannot drift.
+ */
+function namespacesFileSchema(): string {
+  const contract = parseYaml(readFileSync(`${ROOT}/openapi/gateway.yaml`, 'utf8')) as {
+    components: { schemas: Record<string, unknown>; parameters: { Target: { schema: unknown; description: string } } };
+  };
+  const { schemas } = contract.components;
+  const defs: Record<string, unknown> = {};
+  const copy = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(copy);
+    if (node === null || typeof node !== 'object') return node;
+    return Object.fromEntries(
+      Object.entries(node)
+        .filter(([key]) => !key.startsWith('x-') && key !== 'example')
+        .map(([key, value]) => {
+          if (key !== '$ref' || typeof value !== 'string') return [key, copy(value)];
+          const name = value.replace('#/components/schemas/', '');
+          if (!(name in defs)) {
+            defs[name] = {};
+            defs[name] = copy(schemas[name]);
+          }
+          return [key, `#/$defs/${name}`];
+        }),
+    );
+  };
+  const body = copy(schemas.DesiredConsumers) as { properties: Record<string, unknown>; description: string };
+  const target = contract.components.parameters.Target;
+  const schema = {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'The namespaces file of the redshift-namespaces CLI (plan, apply)',
+    description:
+      'Generated from openapi/gateway.yaml by `npm run docs:generate`. Each entry is the body of PUT /namespaces/consumers, with the target it goes to.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['namespaces'],
+    properties: {
+      namespaces: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          ...body,
+          properties: {
+            target: { ...(copy(target.schema) as object), description: target.description },
+            ...body.properties,
+          },
+        },
+      },
+    },
+    $defs: defs,
+  };
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
 interface Target {
   path: string;
   /** The whole file, or the text between the markers `<!-- generated:<block> -->` and `<!-- /generated:<block> -->`. */
@@ -149,12 +207,16 @@ const TARGETS: readonly Target[] = [
   { path: 'docs/configuration.md', block: 'targets-file', content: targetsFileTable },
   { path: 'docs/api.md', block: 'errors', content: errorTable },
   { path: 'docs/operations.md', block: 'metrics', content: metricsTable },
+  { path: 'openapi/namespaces-file.schema.json', content: namespacesFileSchema },
 ];
 
-/** What the file should hold, from the code (markdown formatted as `npm run format` would). */
+/** What the file should hold, from the code (markdown and JSON formatted as `npm run format` would). */
 async function expected(target: Target): Promise<string> {
+  const options = { ...(await resolveConfig(`${ROOT}/${target.path}`)), filepath: `${ROOT}/${target.path}` };
+  if (target.block === undefined) {
+    return target.path.endsWith('.json') ? format(target.content(), options) : target.content();
+  }
   const current = readFileSync(`${ROOT}/${target.path}`, 'utf8');
-  if (target.block === undefined) return target.content();
   const start = `<!-- generated:${target.block} -->`;
   const end = `<!-- /generated:${target.block} -->`;
   const [before, rest] = current.split(start);
@@ -162,8 +224,7 @@ async function expected(target: Target): Promise<string> {
   if (before === undefined || after === undefined)
     throw new Error(`${target.path} lacks the ${start} … ${end} markers`);
   const text = `${before}${start}\n\n${target.content()}\n\n${end}${after}`;
-  const options = await resolveConfig(`${ROOT}/${target.path}`);
-  return format(text, { ...options, filepath: `${ROOT}/${target.path}` });
+  return format(text, options);
 }
 
 async function main(): Promise<void> {
@@ -171,7 +232,7 @@ async function main(): Promise<void> {
   const stale: string[] = [];
   for (const target of TARGETS) {
     const text = await expected(target);
-    if (readFileSync(`${ROOT}/${target.path}`, 'utf8') === text) continue;
+    if (existsSync(`${ROOT}/${target.path}`) && readFileSync(`${ROOT}/${target.path}`, 'utf8') === text) continue;
     if (check) stale.push(target.path);
     else writeFileSync(`${ROOT}/${target.path}`, text);
   }

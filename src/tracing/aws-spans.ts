@@ -32,6 +32,20 @@ function failed(span: Span, error: unknown): void {
   if ($metadata?.httpStatusCode) span.setAttribute('http.response.status_code', $metadata.httpStatusCode);
 }
 
+/** Runs `work`, describes the span by its result or its error, and ends it either way. */
+async function endedAfter<T>(span: Span, work: () => Promise<T>, describe: (result: T) => void): Promise<T> {
+  try {
+    const result = await work();
+    describe(result);
+    return result;
+  } catch (error) {
+    failed(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
 /** The span of each command of a client of `serviceId` (`Redshift`, `STS`, …) for `target`, and of each of its HTTP attempts. */
 export function awsSpans<Input extends object, Output extends MetadataBearer>(
   serviceId: string,
@@ -52,19 +66,16 @@ export function awsSpans<Input extends object, Output extends MetadataBearer>(
               'gateway.target': target.name,
             };
             const span = tracer.startSpan(`${serviceId}.${method}`, { kind: SpanKind.CLIENT, attributes });
-            try {
-              // Active while the SDK works: the attempts, and an AssumeRole to refresh credentials, are its children.
-              const result = await context.with(trace.setSpan(context.active(), span), () => next(args));
-              const { requestId, httpStatusCode } = result.output.$metadata;
-              if (requestId) span.setAttribute('aws.request_id', requestId);
-              if (httpStatusCode) span.setAttribute('http.response.status_code', httpStatusCode);
-              return result;
-            } catch (error) {
-              failed(span, error);
-              throw error;
-            } finally {
-              span.end();
-            }
+            // Active while the SDK works: the attempts, and an AssumeRole to refresh credentials, are its children.
+            return endedAfter(
+              span,
+              () => context.with(trace.setSpan(context.active(), span), () => next(args)),
+              (result) => {
+                const { requestId, httpStatusCode } = result.output.$metadata;
+                if (requestId) span.setAttribute('aws.request_id', requestId);
+                if (httpStatusCode) span.setAttribute('http.response.status_code', httpStatusCode);
+              },
+            );
           },
         // Outermost: the span covers the whole call, retries and their back-off included.
         { step: 'initialize', priority: 'high', name: 'gatewayCommandSpan' },
@@ -83,21 +94,18 @@ export function awsSpans<Input extends object, Output extends MetadataBearer>(
           });
           // W3C propagation onwards, as node:http's instrumentation did: after signing, so unsigned.
           propagation.inject(trace.setSpan(context.active(), span), request.headers);
-          try {
-            const result = await next(args);
-            const { statusCode } = result.response as { statusCode: number };
-            span.setAttribute('http.response.status_code', statusCode);
-            if (statusCode >= 400) {
-              span.setStatus({ code: SpanStatusCode.ERROR });
-              span.setAttribute('error.type', String(statusCode));
-            }
-            return result;
-          } catch (error) {
-            failed(span, error);
-            throw error;
-          } finally {
-            span.end();
-          }
+          return endedAfter(
+            span,
+            () => next(args),
+            (result) => {
+              const { statusCode } = result.response as { statusCode: number };
+              span.setAttribute('http.response.status_code', statusCode);
+              if (statusCode >= 400) {
+                span.setStatus({ code: SpanStatusCode.ERROR });
+                span.setAttribute('error.type', String(statusCode));
+              }
+            },
+          );
         },
         // Innermost, after signing and before the deserializer: one HTTP exchange, with its raw status.
         { step: 'deserialize', priority: 'low', name: 'gatewayAttemptSpan' },

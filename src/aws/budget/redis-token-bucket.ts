@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
 import type { Logger } from '../../logger';
-import { logRedisHealth } from '../../redis-log';
+import { createFailFastRedis, logRedisHealth } from '../../redis-client';
 import { createLocalTokenBuckets, gcraParameters, shareOf, type TokenBuckets } from './token-bucket';
 
 // One reservation, atomic in Redis, on Redis's clock (every replica reads the same time): the bucket's
@@ -43,14 +42,8 @@ export function createRedisTokenBuckets({
   logger: Logger;
   onFallback: () => void;
 }): TokenBuckets & { close(): void } {
-  const redis = new Redis(url, {
-    // No queue while disconnected and no retries: a reservation falls back at once instead of waiting.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 1_000,
-    commandTimeout: 500,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-  });
+  // A reservation falls back at once instead of waiting for Redis.
+  const redis = createFailFastRedis(url);
   redis.defineCommand('gatewayReserveToken', { numberOfKeys: 2, lua: RESERVE });
   const report = logRedisHealth(redis, logger, {
     store: 'AWS API budget',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../../logger';
-import { logRedisHealth } from '../../redis-log';
+import { logRedisHealth } from '../../redis-client';
 import {
   IdempotencyStoreUnavailableError,
   type ClaimResult,

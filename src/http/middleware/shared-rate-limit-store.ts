@@ -1,8 +1,7 @@
 import { MemoryStore, type IncrementResponse, type Options, type Store } from 'express-rate-limit';
-import { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Logger } from '../../logger';
-import { logRedisHealth } from '../../redis-log';
+import { createFailFastRedis, logRedisHealth } from '../../redis-client';
 
 /**
  * The per-caller rate limit counted in Redis, so that several replicas share one limit. With Redis
@@ -19,14 +18,8 @@ export function createSharedRateLimitStore({
   logger: Logger;
   onFallback: () => void;
 }): Omit<Store, 'shutdown'> & { shutdown(): void } {
-  const redis = new Redis(url, {
-    // No queue while disconnected and no retries: a request falls back at once instead of waiting.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 1_000,
-    commandTimeout: 500,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-  });
+  // A request falls back at once instead of waiting for Redis.
+  const redis = createFailFastRedis(url);
   // Until the first connection, requests are counted in this replica too: the log says when it is made.
   const report = logRedisHealth(redis, logger, {
     store: 'rate limit store',

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { Logger } from './logger';
 
 /**
@@ -30,4 +30,18 @@ export function logRedisHealth(
     lastError = '';
   });
   return report;
+}
+
+/**
+ * A Redis client for a store that falls back when Redis is away: no queue while disconnected and no
+ * retries, so a command fails at once instead of waiting; reconnection attempts in the background.
+ */
+export function createFailFastRedis(url: string): Redis {
+  return new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1_000,
+    commandTimeout: 500,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
 }

@@ -42,6 +42,8 @@ export interface AppDeps {
   readonly contract: Contract;
   /** The AWS targets configured, and the default one. */
   readonly targets: TargetNames;
+  /** A desired-state PUT's changes carried out at once. */
+  readonly changesAtOnce: number;
   readonly namespaceRegistry: NamespaceRegistry;
   readonly statusReader: RegistrationStatusReader;
   readonly waitingRoom: WaitingRoom;
@@ -127,6 +129,7 @@ export function createApp(deps: AppDeps): Express {
       auditLog: deps.auditLog,
       idempotencyStore: deps.idempotencyStore,
       targets: deps.targets,
+      changesAtOnce: deps.changesAtOnce,
     }),
   );
   // A path no route served reaches the validator, whose NotFound becomes the 404 `not-found` problem here.

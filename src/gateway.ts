@@ -140,6 +140,8 @@ export function createGateway(config: Config, logger: Logger, overrides: Gateway
     logger,
     contract: loadContract(),
     targets: { names: config.aws.targets.map((target) => target.name), default: defaultTarget },
+    // A quarter of a target's calls in flight, at most four: other requests keep their places.
+    changesAtOnce: Math.max(1, Math.min(4, Math.floor(config.upstream.maxConcurrent / 4))),
     namespaceRegistry,
     statusReader: tracing ? tracedStatusReader(statusReader) : statusReader,
     waitingRoom: tracing ? tracedWaitingRoom(waitingRoom) : waitingRoom,

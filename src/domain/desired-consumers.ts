@@ -28,6 +28,8 @@ export interface DesiredConsumersRequest {
   /** Deregister the consumers registered now that `consumers` leaves out. */
   readonly prune: boolean;
   readonly dryRun: boolean;
+  /** Changes carried out at once, at most: a share of the calls in flight the gateway allows. */
+  readonly changesAtOnce: number;
 }
 
 /**
@@ -112,23 +114,28 @@ export async function applyDesiredConsumers(
     request.consumers,
     request.prune,
   );
-  return Promise.all(
-    plan.map(async (step): Promise<ConsumerPlanStep & StepOutcome> => {
-      const { consumerIdentifier, action } = step;
-      if (!mayReadStatus(deps, caller, { awsTarget, target, consumerIdentifier })) {
-        const error = new ForbiddenError(
-          `caller '${caller.id}' may not read the registration of ${consumerIdentifier}`,
-        );
-        return { ...step, outcome: 'failed', error };
-      }
-      if (action === 'unchanged' || action === 'kept') return { ...step, outcome: 'unchanged' };
-      if (request.dryRun) return { ...step, outcome: 'planned' };
-      try {
-        const { completed, status } = await apply(action, consumerIdentifier);
-        return { ...step, outcome: completed ? 'completed' : 'accepted', status };
-      } catch (error) {
-        return { ...step, outcome: 'failed', error };
-      }
-    }),
-  );
+  const carryOut = async (step: ConsumerPlanStep): Promise<ConsumerPlanStep & StepOutcome> => {
+    const { consumerIdentifier, action } = step;
+    if (!mayReadStatus(deps, caller, { awsTarget, target, consumerIdentifier })) {
+      const error = new ForbiddenError(`caller '${caller.id}' may not read the registration of ${consumerIdentifier}`);
+      return { ...step, outcome: 'failed', error };
+    }
+    if (action === 'unchanged' || action === 'kept') return { ...step, outcome: 'unchanged' };
+    if (request.dryRun) return { ...step, outcome: 'planned' };
+    try {
+      const { completed, status } = await apply(action, consumerIdentifier);
+      return { ...step, outcome: completed ? 'completed' : 'accepted', status };
+    } catch (error) {
+      return { ...step, outcome: 'failed', error };
+    }
+  };
+  // A few changes at once: a list of a hundred must not take a hundred of the calls in flight
+  // (MAX_CONCURRENT_UPSTREAM refuses beyond them), nor wait one after another.
+  const results: (ConsumerPlanStep & StepOutcome)[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < plan.length; index = next++) results[index] = await carryOut(plan[index]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(request.changesAtOnce, plan.length) }, worker));
+  return results;
 }

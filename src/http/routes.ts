@@ -16,7 +16,12 @@ import { STATUS_PATH } from './status-location';
  * target; the changes then: policy, Idempotency-Key, the change.
  */
 export function createRoutes(
-  deps: ChangeRegistrationHandlerDeps & { idempotencyStore: IdempotencyStore; targets: TargetNames },
+  deps: ChangeRegistrationHandlerDeps & {
+    idempotencyStore: IdempotencyStore;
+    targets: TargetNames;
+    /** A desired-state PUT's changes carried out at once. */
+    changesAtOnce: number;
+  },
 ): Router {
   const router = Router();
   const keyed = idempotency(deps.idempotencyStore);

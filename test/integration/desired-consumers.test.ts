@@ -213,3 +213,24 @@ describe('PUT /namespaces/consumers', () => {
     expectProblem(res, 404, 'cluster-not-found');
   });
 });
+
+describe('PUT /namespaces/consumers with a long list', () => {
+  let small: LocalStack;
+  beforeAll(async () => {
+    small = await startLocalStack({ MAX_CONCURRENT_UPSTREAM: '2' }, { latencyMs: 50 });
+  });
+  afterAll(() => small.close());
+
+  it('applies every change within the calls in flight allowed, none refused for want of a place', async () => {
+    const consumers = Array.from({ length: 12 }, (_, i) => `DataCatalog/${String(500000000000 + i)}`);
+
+    const res = await request(small.url)
+      .put('/namespaces/consumers')
+      .set('X-API-Key', TEST_API_KEY)
+      .send({ NamespaceIdentifier: cluster, ConsumerIdentifiers: consumers });
+
+    expect(res.status).toBe(202);
+    expect(res.body.Consumers.map((item: { Outcome: string }) => item.Outcome)).toEqual(Array(12).fill('accepted'));
+    expect(small.emulator.calls().filter((call) => call.action === 'RegisterNamespace')).toHaveLength(12);
+  }, 20_000);
+});

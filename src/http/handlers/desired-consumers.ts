@@ -50,7 +50,7 @@ export function namespaceConsumersHandler(
  * waited for as a single registration would be, in the waiting room.
  */
 export function putNamespaceConsumersHandler(
-  deps: ChangeRegistrationHandlerDeps,
+  deps: ChangeRegistrationHandlerDeps & { readonly changesAtOnce: number },
 ): RequestHandler<Record<string, never>, ConsumersPlan, DesiredConsumers, { dryRun?: string | boolean }> {
   return async (req, res) => {
     const { caller, awsTarget, requestId } = contextOf(res);
@@ -75,7 +75,7 @@ export function putNamespaceConsumersHandler(
     const steps = await applyDesiredConsumers(
       deps,
       caller,
-      { awsTarget, target, consumers: body.ConsumerIdentifiers, prune, dryRun },
+      { awsTarget, target, consumers: body.ConsumerIdentifiers, prune, dryRun, changesAtOnce: deps.changesAtOnce },
       apply,
     );
 

@@ -154,11 +154,36 @@ async function run(killRedisHalfway: boolean, work: string) {
     seed,
     faults: { accountRateLimits: [{ family: 'write', perSecond: RATE }], registrationDelayMs: 500 },
   });
-  const replicas = await Promise.all(
-    Array.from({ length: REPLICAS }, (_, i) =>
-      startReplica(redis, emulator, `${work}/replica-${i}-${killRedisHalfway ? 'kill' : 'shared'}.log`),
-    ),
-  );
+  const replicas: { child: ChildProcess; url: string }[] = [];
+  try {
+    for (let i = 0; i < REPLICAS; i += 1) {
+      replicas.push(
+        await startReplica(redis, emulator, `${work}/replica-${i}-${killRedisHalfway ? 'kill' : 'shared'}.log`),
+      );
+    }
+    return await measure(killRedisHalfway, redis, emulator, replicas);
+  } finally {
+    // Whatever happened: nothing left running.
+    for (const replica of replicas) replica.child.kill('SIGTERM');
+    await Promise.all(
+      replicas.map(
+        (replica) =>
+          new Promise((resolve) =>
+            replica.child.exitCode !== null ? resolve(null) : replica.child.once('exit', resolve),
+          ),
+      ),
+    );
+    await emulator.close();
+    await redis.stop();
+  }
+}
+
+async function measure(
+  killRedisHalfway: boolean,
+  redis: RedisServer,
+  emulator: Emulator,
+  replicas: { child: ChildProcess; url: string }[],
+) {
   let killedAt: number | undefined;
   const { answers, seconds } = await burst(
     replicas.map((replica) => replica.url),
@@ -190,19 +215,8 @@ async function run(killRedisHalfway: boolean, work: string) {
         median(answers.filter((answer) => answer.caller === name).map((answer) => answer.seconds)),
       ]),
     ),
-    busiestSecondAfterKill: killedAt === undefined ? undefined : busiestSecond(emulator, killedAt + 1000),
+    busiestSecondAfterKill: killedAt === undefined ? undefined : busiestSecond(emulator, killedAt),
   };
-  for (const replica of replicas) replica.child.kill('SIGTERM');
-  await Promise.all(
-    replicas.map(
-      (replica) =>
-        new Promise((resolve) =>
-          replica.child.exitCode !== null ? resolve(null) : replica.child.once('exit', resolve),
-        ),
-    ),
-  );
-  await emulator.close();
-  await redis.stop();
   return result;
 }
 

@@ -50,7 +50,8 @@ export function createRedisTokenBuckets({
     onError: `; each replica takes its share (1/${replicas}) of the rate`,
     announceConnection: true,
   });
-  const local = createLocalTokenBuckets();
+  // Redis may have granted tokens a moment ago: this replica's own buckets start empty.
+  const local = createLocalTokenBuckets({ startEmpty: true });
   const prefix = 'gateway:aws-budget:';
   const reserveInRedis = redis as unknown as {
     gatewayReserveToken(key: string, penaltyKey: string, ...args: string[]): Promise<[number, string]>;

@@ -37,17 +37,22 @@ export function gcraParameters(limits: BucketLimits, penalized: boolean): { inte
   return { intervalMs, toleranceMs: penalized ? 0 : (Math.max(1, limits.burst) - 1) * intervalMs };
 }
 
-/** Buckets in this process: a replica without Redis, or while Redis is away. */
-export function createLocalTokenBuckets(
-  now: () => number = () => performance.timeOrigin + performance.now(),
-): TokenBuckets {
+/**
+ * Buckets in this process: a replica without Redis, or while Redis is away. Each starts full, or with
+ * `startEmpty` empty: a replica that falls back does not know what the fleet has just spent.
+ */
+export function createLocalTokenBuckets({
+  now = () => performance.timeOrigin + performance.now(),
+  startEmpty = false,
+}: { now?: () => number; startEmpty?: boolean } = {}): TokenBuckets {
   const nextTokenAt = new Map<string, number>();
   const penaltyUntil = new Map<string, number>();
   return {
     reserve(key, limits, maxWaitMs) {
       const at = now();
       const { intervalMs, toleranceMs } = gcraParameters(limits, (penaltyUntil.get(key) ?? 0) > at);
-      const tat = Math.max(nextTokenAt.get(key) ?? at, at);
+      // An empty bucket: its next token one interval away, its burst spent.
+      const tat = Math.max(nextTokenAt.get(key) ?? (startEmpty ? at + toleranceMs + intervalMs : at), at);
       const waitMs = Math.max(tat - toleranceMs, at) - at;
       if (waitMs > maxWaitMs) return Promise.resolve({ granted: false, waitMs });
       nextTokenAt.set(key, tat + intervalMs);

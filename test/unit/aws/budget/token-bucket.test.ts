@@ -4,7 +4,7 @@ import { createLocalTokenBuckets } from '../../../../src/aws/budget/token-bucket
 
 describe('local token buckets (GCRA)', () => {
   let now = 0;
-  const buckets = createLocalTokenBuckets(() => now);
+  const buckets = createLocalTokenBuckets({ now: () => now });
   beforeEach(() => {
     now += 1_000_000; // a quiet spell: every bucket full again
   });
@@ -42,6 +42,12 @@ describe('local token buckets (GCRA)', () => {
     const waits = [];
     for (let i = 0; i < 3; i += 1) waits.push((await buckets.reserve('d', limits, 10_000)).waitMs);
     expect(waits.map(Math.round)).toEqual([0, 200, 400]);
+  });
+
+  it('started empty (a replica falling back from Redis), the first token comes one interval later', async () => {
+    const empty = createLocalTokenBuckets({ now: () => now, startEmpty: true });
+
+    expect(await empty.reserve('g', { ratePerSecond: 5, burst: 3 }, 10_000)).toEqual({ granted: true, waitMs: 200 });
   });
 
   it('keeps each key to itself', async () => {

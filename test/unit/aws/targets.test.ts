@@ -1,7 +1,6 @@
-import { loadConfig } from '../../../src/config';
 import { TARGET_NAME_PATTERN } from '../../../src/aws/targets-file';
 import { loadContract } from '../../../src/http/contract';
-import { testEnv } from '../../helpers/config';
+import { testConfig } from '../../helpers/config';
 
 // TARGETS_FILE: the accounts and regions one gateway reaches, beside the single-target variables.
 
@@ -21,16 +20,9 @@ targets:
     redshiftEndpoint: http://127.0.0.1:4700
 `;
 
-const load = (overrides: Record<string, string | undefined>, files: Record<string, string> = {}) =>
-  loadConfig(testEnv(overrides), (path) => {
-    const text = files[path];
-    if (text === undefined) throw Object.assign(new Error(`no file ${path}`), { code: 'ENOENT' });
-    return text;
-  });
-
 const configError = (overrides: Record<string, string | undefined>, files: Record<string, string>) => {
   try {
-    load(overrides, files);
+    testConfig(overrides, files);
   } catch (error) {
     return (error as Error).message;
   }
@@ -39,7 +31,7 @@ const configError = (overrides: Record<string, string | undefined>, files: Recor
 
 describe('TARGETS_FILE', () => {
   it('alone: the file’s targets in its order, with the variables’ session, duration and endpoints where a target sets none', () => {
-    const { aws } = load(
+    const { aws } = testConfig(
       {
         REDSHIFT_ROLE_ARN: undefined,
         AWS_REGION: undefined,
@@ -79,7 +71,7 @@ describe('TARGETS_FILE', () => {
   });
 
   it('beside the single-target variables: `default` first, then the file’s', () => {
-    const { aws } = load({ TARGETS_FILE: '/targets.yaml' }, { '/targets.yaml': TARGETS });
+    const { aws } = testConfig({ TARGETS_FILE: '/targets.yaml' }, { '/targets.yaml': TARGETS });
 
     expect(aws.targets.map((target) => [target.name, target.accountId, target.region])).toEqual([
       ['default', '111122223333', 'eu-west-1'],

@@ -108,7 +108,10 @@ describe('targets: one gateway, many accounts and regions', () => {
     expect(refused.body.detail).toContain("in target 'eu'");
     expect(allowed.status).toBe(202);
     expect(stack.emulator.calls().filter((call) => call.action === 'RegisterNamespace')).toHaveLength(1);
-    const events = stack.audit().filter((event) => event.requestId === refused.headers['x-request-id']);
+    // The audit log is written asynchronously: give the line a moment to reach the file.
+    const ours = () => stack.audit().filter((event) => event.requestId === refused.headers['x-request-id']);
+    for (let i = 0; i < 50 && ours().length < 1; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    const events = ours();
     expect(events).toEqual([
       expect.objectContaining({ awsTarget: 'eu', caller: 'api-key:ci-pipeline', outcome: { result: 'denied' } }),
     ]);

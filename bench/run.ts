@@ -2,12 +2,15 @@
 // access and audit logs to files at info, metrics) against a bare forwarder making the same SDK call,
 // both in front of the same emulator, on the Node.js the image ships (`.ci/image-node.sh`).
 // Alternating rounds, medians, one PASS/FAIL line per target. The gateway also runs traced (every
-// request sampled, spans exported to a local OTLP sink), for the CPU tracing costs.
+// request sampled, spans exported to a local OTLP sink), for the CPU tracing costs: alone in the rounds
+// (the table's latency and memory), and side by side with the untraced gateway for the tracing line.
 //
 //   --machine-node   run on this machine's Node.js instead of the image's
 //   --ci             short rounds; fails only on a gross regression (throughput ratio < 0.35)
 //   --profile        also CPU profiles of both under load: what each package and module costs per request
 //   --profile-tracing  also CPU profiles of the gateway traced and not: what tracing costs, by module
+//   --tracing        only the tracing line (BENCH_TRACING_PAIRS side-by-side pairs, 7 by default; 3 with --ci)
+//   --traced-env="K=V,…" start the traced gateway with these variables too (experiments only)
 //   --node-flags="…" start the gateway with these node flags instead of `npm start`'s (experiments only)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -28,6 +31,8 @@ const args = new Set(process.argv.slice(2));
 const CI = args.has('--ci');
 // CI: short rounds, but three of them: the median of one alone swung by 10 % between runs.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// The tracing line compares the gateway untraced and traced side by side: pairs, each with its own figure.
+const TRACING_PAIRS = Number(process.env.BENCH_TRACING_PAIRS ?? (CI ? 3 : 7));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (CI ? 3 : 8));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 // A realistic peak for one replica: latency is compared there, below saturation.
@@ -35,6 +40,8 @@ const FIXED_RATE = 200;
 const MAX_SOCKETS = 50;
 const API_KEY = 'bench-key';
 const seed = loadSeed();
+const TRACING_ONLY = args.has('--tracing');
+const tracedEnvOverride = process.argv.find((arg) => arg.startsWith('--traced-env='))?.slice('--traced-env='.length);
 const flagsOverride = process.argv.find((arg) => arg.startsWith('--node-flags='))?.slice('--node-flags='.length);
 const start =
   flagsOverride === undefined
@@ -99,13 +106,13 @@ async function stop(service: Service): Promise<void> {
 }
 
 /** Closed loop: CONNECTIONS clients, each sending its next request when the last one is answered. */
-async function saturate(url: string, duration = SECONDS) {
+async function saturate(url: string, duration = SECONDS, connections = CONNECTIONS) {
   const result = await autocannon({
     url: `${url}/namespaces/registrations`,
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
     body,
-    connections: CONNECTIONS,
+    connections,
     duration,
   });
   return {
@@ -249,7 +256,16 @@ async function main(): Promise<void> {
 
   const otlpSink = await startOtlpSink();
   // Every request traced: the sampler's default keeps a trace whose caller sends none.
-  const tracedEnv = { ...gatewayEnv, OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink.url };
+  const tracedEnv = {
+    ...gatewayEnv,
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink.url,
+    ...Object.fromEntries(
+      (tracedEnvOverride?.split(',') ?? []).map((pair): [string, string] => {
+        const [name = '', value = ''] = pair.split('=', 2);
+        return [name, value];
+      }),
+    ),
+  };
 
   const runs: Run[] = [];
   let peakRss = 0;
@@ -316,20 +332,6 @@ async function main(): Promise<void> {
     return { requestsServed: warmUp.requests + result.requests };
   };
 
-  process.stdout.write(
-    `Node.js ${process.version} (image: ${imageNode}); gateway started as: node ${[...start.nodeFlags, start.entry].join(' ')}` +
-      `${flagsOverride === undefined ? " (npm start's flags)" : " (EXPERIMENT: not npm start's flags)"}\n\n`,
-  );
-  for (let round = 0; round < ROUNDS; round += 1) {
-    await measure('gateway', 'saturation');
-    await measure('gateway-traced', 'saturation');
-    await measure('baseline', 'saturation');
-  }
-  for (let round = 0; round < ROUNDS; round += 1) {
-    await measure('baseline', 'fixed-rate');
-    await measure('gateway', 'fixed-rate');
-  }
-  let profile: string | undefined;
   // Services once more, each with a CPU profile over its whole life, compared per request.
   const profiled = async (target: Run['target']) => {
     const dir = `${work}/profile-${target}`;
@@ -339,11 +341,89 @@ async function main(): Promise<void> {
     if (file === undefined) throw new Error(`no CPU profile in ${dir}`);
     return { profile: JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as CpuProfile, requests: requestsServed };
   };
+  process.stdout.write(
+    `Node.js ${process.version} (image: ${imageNode}); gateway started as: node ${[...start.nodeFlags, start.entry].join(' ')}` +
+      `${flagsOverride === undefined ? " (npm start's flags)" : " (EXPERIMENT: not npm start's flags)"}` +
+      `${tracedEnvOverride === undefined ? '' : `; EXPERIMENT: traced with ${tracedEnvOverride}`}\n\n`,
+  );
+  for (let round = 0; round < ROUNDS; round += 1) {
+    if (TRACING_ONLY) break;
+    await measure('gateway', 'saturation');
+    await measure('gateway-traced', 'saturation');
+    await measure('baseline', 'saturation');
+  }
+  // What tracing costs: the gateway untraced and traced side by side, each under its own closed loop of
+  // half the connections, so that the machine's load (which drifted by ±15 % between rounds run one after
+  // the other on this shared machine) weighs on both alike. The rounds alone above are for the table.
+  const sideBySide = async (flags: [string[], string[]] = [[], []]) => {
+    const [plain, traced] = [
+      await startService([...start.nodeFlags, ...flags[0], start.entry], gatewayEnv, '/readyz', `${work}/gateway.log`),
+      await startService(
+        [...start.nodeFlags, ...flags[1], start.entry],
+        tracedEnv,
+        '/readyz',
+        `${work}/gateway-traced.log`,
+      ),
+    ];
+    const both = (duration: number) =>
+      Promise.all([plain, traced].map((service) => saturate(service.url, duration, CONNECTIONS / 2)));
+    const warmUp = await both(2);
+    const cpuBefore = [plain, traced].map((service) => cpuMs(service.child.pid!));
+    const results = await both(SECONDS);
+    const [plainCpu, tracedCpu] = [plain, traced].map(
+      (service, index) => (cpuMs(service.child.pid!) - cpuBefore[index]!) / results[index]!.requests,
+    );
+    await Promise.all([stop(plain), stop(traced)]);
+    await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST' });
+    const cost = tracedCpu! / plainCpu! - 1;
+    process.stdout.write(
+      `side by side   saturation  untraced ${results[0]!.rps.toFixed(0)} req/s ${plainCpu!.toFixed(3)} ms/req, ` +
+        `traced ${results[1]!.rps.toFixed(0)} req/s ${tracedCpu!.toFixed(3)} ms/req: ${cost >= 0 ? '+' : ''}${(cost * 100).toFixed(0)} %\n`,
+    );
+    return { cost, requestsServed: results.map((result, index) => result.requests + warmUp[index]!.requests) };
+  };
+  // Both once more side by side, each with a CPU profile over its whole life: what tracing costs, by module.
+  const tracingProfiles = async () => {
+    const dirs = [`${work}/profile-gateway`, `${work}/profile-gateway-traced`];
+    const { requestsServed } = await sideBySide([
+      ['--cpu-prof', `--cpu-prof-dir=${dirs[0]}`],
+      ['--cpu-prof', `--cpu-prof-dir=${dirs[1]}`],
+    ]);
+    const [plain, traced] = dirs.map((dir, index) => {
+      const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+      if (file === undefined) throw new Error(`no CPU profile in ${dir}`);
+      const profile = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as CpuProfile;
+      return { profile, requests: requestsServed[index]! };
+    });
+    return compareCpuProfiles(traced!, plain!, 30, ['traced', 'plain']);
+  };
+  const tracingCosts: number[] = [];
+  for (let pair = 0; pair < TRACING_PAIRS; pair += 1) tracingCosts.push((await sideBySide()).cost);
+  const tracingCost = median(tracingCosts);
+  const tracingLine = (exports: number, exportedMiB: number): [string, boolean] => [
+    `tracing (every request sampled, exported): +${(tracingCost * 100).toFixed(0)} % CPU per request <= +25 % ` +
+      `(median of ${tracingCosts.length} pairs: ${tracingCosts.map((cost) => `${cost >= 0 ? '+' : ''}${(cost * 100).toFixed(0)}`).join(', ')} %; ` +
+      `${exports} exports, ${exportedMiB.toFixed(1)} MiB)`,
+    tracingCost <= 0.25 && exports > 0,
+  ];
+  if (TRACING_ONLY) {
+    const profile = args.has('--profile-tracing') ? await tracingProfiles() : '';
+    await stop(emulator);
+    otlpSink.close();
+    const [line, ok] = tracingLine(otlpSink.exports(), otlpSink.bytes() / 2 ** 20);
+    process.stdout.write(`\n${ok ? 'PASS' : 'FAIL'} ${line}\n${profile && `\n${profile}`}`);
+    return;
+  }
+  for (let round = 0; round < ROUNDS; round += 1) {
+    await measure('baseline', 'fixed-rate');
+    await measure('gateway', 'fixed-rate');
+  }
+  let profile: string | undefined;
   if (args.has('--profile')) {
     profile = compareCpuProfiles(await profiled('gateway'), await profiled('baseline'), 30);
   }
   if (args.has('--profile-tracing')) {
-    profile = `${profile ?? ''}${compareCpuProfiles(await profiled('gateway-traced'), await profiled('gateway'), 30, ['traced', 'plain'])}`;
+    profile = `${profile ?? ''}${await tracingProfiles()}`;
   }
   await stop(emulator);
   otlpSink.close();
@@ -384,7 +464,6 @@ async function main(): Promise<void> {
   const errors = runs.reduce((sum, r) => sum + r.errors + r.non2xx, 0);
   const throughputRatio = gateway.rps / baseline.rps;
   const cpuRatio = gateway.cpuMsPerRequest / baseline.cpuMsPerRequest;
-  const tracingCpuCost = traced.cpuMsPerRequest / gateway.cpuMsPerRequest - 1;
 
   const targets: [string, boolean][] = [
     [`throughput ratio ${throughputRatio.toFixed(2)} >= 0.55 of the bare forwarder's`, throughputRatio >= 0.55],
@@ -401,10 +480,7 @@ async function main(): Promise<void> {
       gatewaySockets.every((n) => n <= MAX_SOCKETS + 1),
     ],
     [`no errors or non-2xx answers: ${errors}`, errors === 0],
-    [
-      `tracing (every request sampled, exported): +${(tracingCpuCost * 100).toFixed(0)} % CPU per request <= +25 % (${traced.exports} exports, ${traced.exportedMiB.toFixed(1)} MiB)`,
-      tracingCpuCost <= 0.25 && traced.exports > 0,
-    ],
+    tracingLine(traced.exports, traced.exportedMiB),
   ];
 
   process.stdout.write(
@@ -427,7 +503,14 @@ async function main(): Promise<void> {
         machine,
         node: process.version,
         gatewayCommand: ['node', ...start.nodeFlags, start.entry],
-        settings: { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, fixedRate: FIXED_RATE },
+        settings: {
+          rounds: ROUNDS,
+          tracingPairs: TRACING_PAIRS,
+          seconds: SECONDS,
+          connections: CONNECTIONS,
+          fixedRate: FIXED_RATE,
+        },
+        tracingCosts,
         gateway,
         traced,
         baseline,

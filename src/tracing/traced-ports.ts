@@ -31,26 +31,29 @@ async function inSpan<T>(name: string, work: () => Promise<T>, describe?: (resul
   });
 }
 
-/** `policy decision`: the action, whether it was allowed and the rule that decided. */
+/**
+ * `policy decision`: the action, whether it was allowed and the rule that decided. The decision is
+ * synchronous and calls nothing traced, so its span is never made the active one (that would cost a
+ * context and an async-context switch per request for no child).
+ */
 export function tracedAccessPolicy(policy: AccessPolicy): AccessPolicy {
   return {
     decide(request) {
-      return tracer.startActiveSpan('policy decision', (span) => {
-        try {
-          const decision = policy.decide(request);
-          span.setAttributes({
-            'gateway.authz.action': request.action,
-            'gateway.authz.allowed': decision.allowed,
-            ...(decision.rule !== undefined && { 'gateway.authz.rule': decision.rule }),
-          });
-          return decision;
-        } catch (error) {
-          failed(span, error);
-          throw error;
-        } finally {
-          span.end();
-        }
-      });
+      const span = tracer.startSpan('policy decision');
+      try {
+        const decision = policy.decide(request);
+        span.setAttributes({
+          'gateway.authz.action': request.action,
+          'gateway.authz.allowed': decision.allowed,
+          ...(decision.rule !== undefined && { 'gateway.authz.rule': decision.rule }),
+        });
+        return decision;
+      } catch (error) {
+        failed(span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
     },
   };
 }

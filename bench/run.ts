@@ -220,6 +220,12 @@ async function gcTotals(url: string): Promise<{ count: number; seconds: number; 
   return { count: sum('count'), seconds: sum('sum'), majorCount: sum('count', 'major') };
 }
 
+/** A ratio as a rounded percentage with its sign: 0.213 as `+21`, -0.004 as `0`. */
+const signedPercent = (ratio: number) => {
+  const rounded = Math.round(ratio * 100);
+  return rounded > 0 ? `+${rounded}` : String(rounded === 0 ? 0 : rounded);
+};
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -378,7 +384,7 @@ async function main(): Promise<void> {
     const cost = tracedCpu! / plainCpu! - 1;
     process.stdout.write(
       `side by side   saturation  untraced ${results[0]!.rps.toFixed(0)} req/s ${plainCpu!.toFixed(3)} ms/req, ` +
-        `traced ${results[1]!.rps.toFixed(0)} req/s ${tracedCpu!.toFixed(3)} ms/req: ${cost >= 0 ? '+' : ''}${(cost * 100).toFixed(0)} %\n`,
+        `traced ${results[1]!.rps.toFixed(0)} req/s ${tracedCpu!.toFixed(3)} ms/req: ${signedPercent(cost)} %\n`,
     );
     return { cost, requestsServed: results.map((result, index) => result.requests + warmUp[index]!.requests) };
   };
@@ -401,8 +407,8 @@ async function main(): Promise<void> {
   for (let pair = 0; pair < TRACING_PAIRS; pair += 1) tracingCosts.push((await sideBySide()).cost);
   const tracingCost = median(tracingCosts);
   const tracingLine = (exports: number, exportedMiB: number): [string, boolean] => [
-    `tracing (every request sampled, exported): +${(tracingCost * 100).toFixed(0)} % CPU per request <= +25 % ` +
-      `(median of ${tracingCosts.length} pairs: ${tracingCosts.map((cost) => `${cost >= 0 ? '+' : ''}${(cost * 100).toFixed(0)}`).join(', ')} %; ` +
+    `tracing (every request sampled, exported): ${signedPercent(tracingCost)} % CPU per request <= +25 % ` +
+      `(median of ${tracingCosts.length} pairs: ${tracingCosts.map(signedPercent).join(', ')} %; ` +
       `${exports} exports, ${exportedMiB.toFixed(1)} MiB)`,
     tracingCost <= 0.25 && exports > 0,
   ];

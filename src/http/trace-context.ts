@@ -36,21 +36,19 @@ export const traceRequests: RequestHandler = (req, res, next) => {
     return;
   }
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-  const span = tracer.startSpan(
-    req.method,
-    {
-      kind: SpanKind.SERVER,
-      attributes: {
-        'http.request.method': req.method,
-        'url.scheme': req.protocol,
-        'url.path': req.path,
-        'network.protocol.version': req.httpVersion,
-        'client.address': req.ip,
-        'user_agent.original': req.headers['user-agent'],
-      },
-    },
-    parent,
-  );
+  const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER }, parent);
+  // Set once started, not given to startSpan, which copies and checks them three times for samplers
+  // that read attributes (none of OTEL_TRACES_SAMPLER's does); and not even read for a span sampled out.
+  if (span.isRecording()) {
+    span.setAttributes({
+      'http.request.method': req.method,
+      'url.scheme': req.protocol,
+      'url.path': req.path,
+      'network.protocol.version': req.httpVersion,
+      'client.address': req.ip,
+      'user_agent.original': req.headers['user-agent'],
+    });
+  }
   res.locals.span = span;
   res.once('close', () => endServerSpan(span, req, res));
   context.with(trace.setSpan(parent, span), next);

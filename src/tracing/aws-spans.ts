@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { MetadataBearer, Pluggable } from '@smithy/types';
 import type { AwsTarget } from '../aws/settings';
 import { GATEWAY_VERSION } from '../version';
@@ -57,15 +57,18 @@ export function awsSpans<Input extends object, Output extends MetadataBearer>(
         (next, { commandName }) =>
           async (args) => {
             const method = commandName?.replace(/Command$/, '') ?? 'Unknown';
-            const attributes: Attributes = {
-              'rpc.system': 'aws-api',
-              'rpc.service': serviceId,
-              'rpc.method': method,
-              'cloud.region': target.region,
-              'cloud.account.id': target.accountId,
-              'gateway.target': target.name,
-            };
-            const span = tracer.startSpan(`${serviceId}.${method}`, { kind: SpanKind.CLIENT, attributes });
+            const span = tracer.startSpan(`${serviceId}.${method}`, { kind: SpanKind.CLIENT });
+            // Set once started: see http/trace-context.ts.
+            if (span.isRecording()) {
+              span.setAttributes({
+                'rpc.system': 'aws-api',
+                'rpc.service': serviceId,
+                'rpc.method': method,
+                'cloud.region': target.region,
+                'cloud.account.id': target.accountId,
+                'gateway.target': target.name,
+              });
+            }
             // Active while the SDK works: the attempts, and an AssumeRole to refresh credentials, are its children.
             return endedAfter(
               span,
@@ -83,15 +86,15 @@ export function awsSpans<Input extends object, Output extends MetadataBearer>(
       stack.add(
         (next) => async (args) => {
           const request = args.request as HttpRequestLike;
-          const span = tracer.startSpan(request.method, {
-            kind: SpanKind.CLIENT,
-            attributes: {
+          const span = tracer.startSpan(request.method, { kind: SpanKind.CLIENT });
+          if (span.isRecording()) {
+            span.setAttributes({
               'http.request.method': request.method,
               'server.address': request.hostname,
               ...(request.port !== undefined && { 'server.port': request.port }),
               'url.full': `${request.protocol}//${request.hostname}${request.port === undefined ? '' : `:${request.port}`}${request.path}`,
-            },
-          });
+            });
+          }
           // W3C propagation onwards, as node:http's instrumentation did: after signing, so unsigned.
           propagation.inject(trace.setSpan(context.active(), span), request.headers);
           return endedAfter(

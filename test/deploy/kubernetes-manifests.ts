@@ -22,7 +22,7 @@ const readKustomization = (dir: string) =>
 
 /** The directories of the kustomize base and of its components (deploy/kubernetes/components/*). */
 export function kustomizations(): string[] {
-  const components = ['redis', 'tracing'].map((name) => join(KUSTOMIZE_BASE, 'components', name));
+  const components = ['redis', 'targets', 'tracing'].map((name) => join(KUSTOMIZE_BASE, 'components', name));
   return [KUSTOMIZE_BASE, ...components];
 }
 

@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { CONFIG_VARIABLES } from '../../src/config';
+import { CONFIG_VARIABLES, loadConfig } from '../../src/config';
 import { DEFAULT_POLICY_PATH } from '../../src/http/auth/policy-settings';
 import { HTTP_SERVER_SETTINGS } from '../../src/http/server-settings';
 import { parseAccessPolicy } from '../../src/domain/access-policy';
 import { loadContract } from '../../src/http/contract';
 import { TRACE_FLUSH_MIN_MS } from '../../src/tracing/start';
+import { DEFAULT_TARGET } from '../../src/aws/settings';
 import {
   componentPatch,
   kubernetesManifests,
@@ -58,6 +61,7 @@ const deployment = find('Deployment') as unknown as {
 const pod = deployment.spec.template.spec;
 const gateway = pod.containers.find((container) => container.name === 'gateway')!;
 const env = (name: string) => gateway.env.find((variable) => variable.name === name)?.value;
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as T;
 
 it('every manifest is valid Kubernetes: schemas and types, offline (kubernetes-models)', () => {
   const check = spawnSync(process.execPath, ['--import', 'tsx', 'test/deploy/kubernetes-check.ts'], {
@@ -74,12 +78,16 @@ it('every file a kustomization names exists', () => {
 });
 
 describe('the Deployment mirrors the gateway', () => {
-  it('sets only variables the gateway reads, the Redis and tracing components too', () => {
+  it('sets only variables the gateway reads, the Redis, targets and tracing components too', () => {
     const patches = [
       componentPatch('redis', 'gateway-redis-url.yaml'),
+      componentPatch('targets', 'gateway-targets.yaml'),
       componentPatch('tracing', 'gateway-otel.yaml'),
-    ] as { value: EnvVar }[][];
-    const names = [...gateway.env, ...patches.flat().map((op) => op.value)].map((variable) => variable.name);
+    ] as { path: string; value: EnvVar }[][];
+    const added = patches.flat().filter((op) => op.path.endsWith('/env/-'));
+    const names = [...gateway.env, ...added.map((op) => op.value)].map((variable) => variable.name);
+
+    expect(added.map((op) => op.value.name)).toContain('TARGETS_FILE');
 
     expect(names.filter((name) => !CONFIG_VARIABLES.includes(name as never))).toEqual([]);
   });
@@ -136,6 +144,40 @@ describe('the Deployment mirrors the gateway', () => {
     expect(env('AUTHZ_POLICY_FILE')).toBeUndefined();
     expect(volume?.configMap?.name).toBe('redshift-namespace-gateway-policy');
     expect(() => parseAccessPolicy(parseYaml(configMap.data[mount!.subPath!]!))).not.toThrow();
+  });
+
+  it("with the targets component the gateway starts with `default` and the file's targets, whose roles the workload may assume", () => {
+    const [variable, mount, volume] = componentPatch('targets', 'gateway-targets.yaml') as [
+      { value: EnvVar },
+      { value: { name: string; mountPath: string } },
+      { value: { name: string; configMap: { name: string } } },
+    ];
+    const targetsFile = variable.value.value!;
+    const dataOf = (name: string) => (find('ConfigMap', name) as unknown as { data: Record<string, string> }).data;
+    // The files the pod would see: both ConfigMaps where they are mounted, and a stand-in for the API-key Secret.
+    const files: Record<string, string> = {
+      [targetsFile]: dataOf(volume.value.configMap.name)[targetsFile.slice(`${mount.value.mountPath}/`.length)] ?? '',
+      [DEFAULT_POLICY_PATH]: dataOf('redshift-namespace-gateway-policy')['policy.yaml']!,
+      [env('API_KEYS_FILE')!]: `ci-pipeline ${'0'.repeat(64)}\n`,
+    };
+    const podEnv = Object.fromEntries([...gateway.env, variable.value].map(({ name, value }) => [name, value]));
+    const { aws } = loadConfig(podEnv, (path) => {
+      if (files[path] === undefined) throw Object.assign(new Error(`no file ${path}`), { code: 'ENOENT' });
+      return files[path];
+    });
+    const assumable = readJson<{ Statement: { Resource: string[] }[] }>(
+      'deploy/aws/workload-role-permissions-many-accounts.json',
+    ).Statement.flatMap((statement) => statement.Resource);
+    const trust = readJson<{ Statement: { Condition: { StringEquals: Record<string, string> } }[] }>(
+      'deploy/aws/registrar-role-trust.json',
+    );
+
+    expect(mount.value.name).toBe(volume.value.name);
+    expect(aws.targets.map((target) => target.name)).toEqual([DEFAULT_TARGET, 'analytics-us', 'finance-eu']);
+    for (const target of aws.targets) {
+      expect(assumable).toContain(target.roleArn);
+      expect(target.roleExternalId).toBe(trust.Statement[0]!.Condition.StringEquals['sts:ExternalId']);
+    }
   });
 
   it('reads the API keys from a mounted Secret', () => {

@@ -8,7 +8,7 @@
 //   --machine-node   run on this machine's Node.js instead of the image's
 //   --ci             short rounds; fails only on a gross regression (throughput ratio < 0.35)
 //   --profile        also CPU profiles of both under load: what each package and module costs per request
-//   --profile-tracing  also CPU profiles of the gateway traced and not: what tracing costs, by module
+//   --profile-tracing  also CPU profiles of the gateway traced and not, side by side: what tracing costs, by module
 //   --tracing        only the tracing line (BENCH_TRACING_PAIRS side-by-side pairs, 7 by default; 3 with --ci)
 //   --traced-env="K=V,…" start the traced gateway with these variables too (experiments only)
 //   --node-flags="…" start the gateway with these node flags instead of `npm start`'s (experiments only)
@@ -220,6 +220,13 @@ async function gcTotals(url: string): Promise<{ count: number; seconds: number; 
   return { count: sum('count'), seconds: sum('sum'), majorCount: sum('count', 'major') };
 }
 
+/** The CPU profile `node --cpu-prof --cpu-prof-dir=<dir>` wrote when the process exited. */
+function cpuProfileIn(dir: string): CpuProfile {
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (file === undefined) throw new Error(`no CPU profile in ${dir}`);
+  return JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as CpuProfile;
+}
+
 /** A ratio as a rounded percentage with its sign: 0.213 as `+21`, -0.004 as `0`. */
 const signedPercent = (ratio: number) => {
   const rounded = Math.round(ratio * 100);
@@ -343,9 +350,7 @@ async function main(): Promise<void> {
     const dir = `${work}/profile-${target}`;
     const { requestsServed } = await measure(target, 'saturation', ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
     runs.pop();
-    const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-    if (file === undefined) throw new Error(`no CPU profile in ${dir}`);
-    return { profile: JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as CpuProfile, requests: requestsServed };
+    return { profile: cpuProfileIn(dir), requests: requestsServed };
   };
   process.stdout.write(
     `Node.js ${process.version} (image: ${imageNode}); gateway started as: node ${[...start.nodeFlags, start.entry].join(' ')}` +
@@ -395,12 +400,10 @@ async function main(): Promise<void> {
       ['--cpu-prof', `--cpu-prof-dir=${dirs[0]}`],
       ['--cpu-prof', `--cpu-prof-dir=${dirs[1]}`],
     ]);
-    const [plain, traced] = dirs.map((dir, index) => {
-      const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-      if (file === undefined) throw new Error(`no CPU profile in ${dir}`);
-      const profile = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as CpuProfile;
-      return { profile, requests: requestsServed[index]! };
-    });
+    const [plain, traced] = dirs.map((dir, index) => ({
+      profile: cpuProfileIn(dir),
+      requests: requestsServed[index]!,
+    }));
     return compareCpuProfiles(traced!, plain!, 30, ['traced', 'plain']);
   };
   const tracingCosts: number[] = [];

@@ -2,6 +2,7 @@ import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from
 import type { MetadataBearer, Pluggable } from '@smithy/types';
 import type { AwsTarget } from '../aws/settings';
 import { GATEWAY_VERSION } from '../version';
+import { endedAfter } from './ended-after';
 
 // The AWS calls' spans, made by two middlewares on each SDK client (aws/clients.ts adds them when
 // tracing is on): one span per command (`Redshift.RegisterNamespace`, the `rpc.*` attributes and
@@ -30,20 +31,6 @@ function failed(span: Span, error: unknown): void {
   span.setAttribute('error.type', name ?? 'Error');
   if ($metadata?.requestId) span.setAttribute('aws.request_id', $metadata.requestId);
   if ($metadata?.httpStatusCode) span.setAttribute('http.response.status_code', $metadata.httpStatusCode);
-}
-
-/** Runs `work`, describes the span by its result or its error, and ends it either way. */
-async function endedAfter<T>(span: Span, work: () => Promise<T>, describe: (result: T) => void): Promise<T> {
-  try {
-    const result = await work();
-    describe(result);
-    return result;
-  } catch (error) {
-    failed(span, error);
-    throw error;
-  } finally {
-    span.end();
-  }
 }
 
 /** The span of each command of a client of `serviceId` (`Redshift`, `STS`, …) for `target`, and of each of its HTTP attempts. */
@@ -78,6 +65,7 @@ export function awsSpans<Input extends object, Output extends MetadataBearer>(
                 if (requestId) span.setAttribute('aws.request_id', requestId);
                 if (httpStatusCode) span.setAttribute('http.response.status_code', httpStatusCode);
               },
+              failed,
             );
           },
         // Outermost: the span covers the whole call, retries and their back-off included.
@@ -108,6 +96,7 @@ export function awsSpans<Input extends object, Output extends MetadataBearer>(
                 span.setAttribute('error.type', String(statusCode));
               }
             },
+            failed,
           );
         },
         // Innermost, after signing and before the deserializer: one HTTP exchange, with its raw status.

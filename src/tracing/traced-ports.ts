@@ -4,6 +4,7 @@ import type { RegistrationStatusReader } from '../domain/ports';
 import type { IdempotencyStore } from '../http/idempotency/store';
 import type { WaitingRoom } from '../http/waiting-room';
 import { GATEWAY_VERSION } from '../version';
+import { endedAfter } from './ended-after';
 
 // The gateway's own steps as spans, children of the request's: each port is wrapped as it is wired
 // (gateway.ts, only when tracing is on), so that the use cases and adapters stay free of tracing. The
@@ -17,18 +18,16 @@ function failed(span: Span, error: unknown): void {
 }
 
 async function inSpan<T>(name: string, work: () => Promise<T>, describe?: (result: T) => Attributes): Promise<T> {
-  return tracer.startActiveSpan(name, async (span) => {
-    try {
-      const result = await work();
-      if (describe) span.setAttributes(describe(result));
-      return result;
-    } catch (error) {
-      failed(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(name, (span) =>
+    endedAfter(
+      span,
+      work,
+      (result) => {
+        if (describe) span.setAttributes(describe(result));
+      },
+      failed,
+    ),
+  );
 }
 
 /**

@@ -9,7 +9,7 @@
 //   --ci             short rounds; fails only on a gross regression (throughput ratio < 0.35)
 //   --profile        also CPU profiles of both under load: what each package and module costs per request
 //   --profile-tracing  also CPU profiles of the gateway traced and not, side by side: what tracing costs, by module
-//   --tracing        only the tracing line (BENCH_TRACING_PAIRS side-by-side pairs, 7 by default; 3 with --ci)
+//   --tracing        only the tracing line (BENCH_TRACING_PAIRS side-by-side pairs, 11 by default; 5 with --ci)
 //   --traced-env="K=V,…" start the traced gateway with these variables too (experiments only)
 //   --node-flags="…" start the gateway with these node flags instead of `npm start`'s (experiments only)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,7 +32,9 @@ const CI = args.has('--ci');
 // CI: short rounds, but three of them: the median of one alone swung by 10 % between runs.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 // The tracing line compares the gateway untraced and traced side by side: pairs, each with its own figure.
-const TRACING_PAIRS = Number(process.env.BENCH_TRACING_PAIRS ?? (CI ? 3 : 7));
+// Single pairs spread over ±10 points around the median; with 7 pairs the median itself moved by ±3
+// between runs, with 3 (CI's before) by ±10.
+const TRACING_PAIRS = Number(process.env.BENCH_TRACING_PAIRS ?? (CI ? 5 : 11));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (CI ? 3 : 8));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 // A realistic peak for one replica: latency is compared there, below saturation.

@@ -1,11 +1,11 @@
 import request from 'supertest';
-import { startEmulator, type Emulator } from '../emulator/emulator';
 import type { RecordedCall } from '../emulator/state';
 import { provisionedBody } from '../helpers/bodies';
 import { OTHER_API_KEY, sha256Hex, TEST_API_KEY } from '../helpers/config';
-import { startGatewayProcess, waitForOutput, type GatewayProcess } from '../helpers/gateway-process';
-import { seed, startLocalStack, type LocalStack } from '../helpers/local-stack';
-import { describeWithRedis, startRedisServer, type RedisServer } from '../helpers/redis-server';
+import type { GatewayProcess } from '../helpers/gateway-process';
+import { startLocalStack, type LocalStack } from '../helpers/local-stack';
+import { describeWithRedis } from '../helpers/redis-server';
+import { replicasOnRedis } from '../helpers/replicas-on-redis';
 
 // The AWS API budget over the real SDK and the emulator, which throttles each account's writes as AWS
 // does (`accountRateLimits`): calls wait their turn for a token instead of being throttled, callers are
@@ -93,44 +93,19 @@ describe('the AWS API budget in one gateway', () => {
 
 describeWithRedis('the AWS API budget shared by replicas through Redis', () => {
   const RATE = 10;
-  let redis: RedisServer;
-  let emulator: Emulator;
-  let replicas: GatewayProcess[];
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    emulator = await startEmulator({ seed });
-    replicas = await Promise.all(
-      [1, 2].map(() =>
-        startGatewayProcess(
-          {
-            REDIS_URL: redis.url,
-            RATE_LIMIT_PER_MINUTE: '100000',
-            UPSTREAM_BUDGET_WRITES_PER_SECOND: String(RATE),
-            UPSTREAM_BUDGET_REPLICAS: '2',
-            LOG_LEVEL: 'info',
-          },
-          emulator,
-        ),
-      ),
-    );
-    await Promise.all(replicas.map((replica) => waitForOutput(replica, 'AWS API budget (Redis) connected')));
-  }, 30_000);
-  afterAll(async () => {
-    for (const replica of replicas ?? []) replica.child.kill('SIGTERM');
-    await Promise.all((replicas ?? []).map((replica) => replica.exited));
-    await emulator?.close();
-    await redis?.stop();
-  }, 30_000);
+  const stack = replicasOnRedis(
+    { RATE_LIMIT_PER_MINUTE: '100000', UPSTREAM_BUDGET_WRITES_PER_SECOND: String(RATE), UPSTREAM_BUDGET_REPLICAS: '2' },
+    'AWS API budget (Redis) connected',
+  );
   beforeEach(() => {
-    emulator.reset();
-    emulator.setFaults({ accountRateLimits: [{ family: 'write', perSecond: RATE }] });
+    stack.emulator.reset();
+    stack.emulator.setFaults({ accountRateLimits: [{ family: 'write', perSecond: RATE }] });
   });
 
   const burst = (count: number) =>
     Promise.all(
       Array.from({ length: count }, (_, i) =>
-        fetch(`${replicas[i % 2]!.url}/namespaces/registrations`, {
+        fetch(`${stack.replicas[i % 2]!.url}/namespaces/registrations`, {
           method: 'POST',
           headers: { 'X-API-Key': TEST_API_KEY, 'Content-Type': 'application/json' },
           body: JSON.stringify(provisionedBody()),
@@ -148,22 +123,24 @@ describeWithRedis('the AWS API budget shared by replicas through Redis', () => {
     const statuses = await burst(30);
 
     expect(statuses).toEqual(Array(30).fill(202));
-    expect(throttled(emulator.calls())).toEqual([]);
+    expect(throttled(stack.emulator.calls())).toEqual([]);
     // One bucket at 10 a second for both: two buckets would have let them through twice as fast.
-    expect(spanSeconds(emulator.calls())).toBeGreaterThanOrEqual(((30 - 1) / RATE) * 0.9);
-    expect(await fallbacks(replicas[0]!)).toBe(0);
+    expect(spanSeconds(stack.emulator.calls())).toBeGreaterThanOrEqual(((30 - 1) / RATE) * 0.9);
+    expect(await fallbacks(stack.replicas[0])).toBe(0);
   }, 30_000);
 
   it('with Redis dead, each replica takes its share of the rate: every request answered, AWS sees no more than the shares', async () => {
-    await redis.stop();
+    await stack.redis.stop();
 
     const statuses = await burst(30);
 
     expect(statuses).toEqual(Array(30).fill(202));
-    expect(throttled(emulator.calls())).toEqual([]);
+    expect(throttled(stack.emulator.calls())).toEqual([]);
     // Each replica at 5 a second, 15 calls each: about 3 s.
-    expect(spanSeconds(emulator.calls())).toBeGreaterThanOrEqual(((15 - 1) / (RATE / 2)) * 0.9);
-    expect(await fallbacks(replicas[0]!)).toBeGreaterThan(0);
-    expect(replicas[0]!.output().stdout).toContain('AWS API budget (Redis) error; each replica takes its share (1/2)');
+    expect(spanSeconds(stack.emulator.calls())).toBeGreaterThanOrEqual(((15 - 1) / (RATE / 2)) * 0.9);
+    expect(await fallbacks(stack.replicas[0])).toBeGreaterThan(0);
+    expect(stack.replicas[0].output().stdout).toContain(
+      'AWS API budget (Redis) error; each replica takes its share (1/2)',
+    );
   }, 30_000);
 });

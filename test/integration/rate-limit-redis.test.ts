@@ -1,38 +1,14 @@
-import { startEmulator, type Emulator } from '../emulator/emulator';
 import { provisionedBody } from '../helpers/bodies';
 import { TEST_API_KEY } from '../helpers/config';
-import { startGatewayProcess, waitForOutput, type GatewayProcess } from '../helpers/gateway-process';
-import { seed } from '../helpers/local-stack';
-import { describeWithRedis, startRedisServer, type RedisServer } from '../helpers/redis-server';
+import type { GatewayProcess } from '../helpers/gateway-process';
+import { describeWithRedis } from '../helpers/redis-server';
+import { replicasOnRedis } from '../helpers/replicas-on-redis';
 
 // Several replicas share one per-caller limit through Redis; with Redis down each replica counts on
 // its own (the limit holds per replica) and says so in a metric, until Redis is back.
 describeWithRedis('the rate limit shared by replicas through Redis', () => {
   const LIMIT = 5;
-  let redis: RedisServer;
-  let emulator: Emulator;
-  let replicas: GatewayProcess[];
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    emulator = await startEmulator({ seed });
-    replicas = await Promise.all(
-      [1, 2].map(() =>
-        startGatewayProcess(
-          { REDIS_URL: redis.url, RATE_LIMIT_PER_MINUTE: String(LIMIT), LOG_LEVEL: 'info' },
-          emulator,
-        ),
-      ),
-    );
-    // Until its first connection to Redis, a replica counts alone (as with Redis down): wait for both.
-    await Promise.all(replicas.map((replica) => waitForOutput(replica, 'rate limit store (Redis) connected')));
-  }, 30_000);
-  afterAll(async () => {
-    for (const replica of replicas ?? []) replica.child.kill('SIGTERM');
-    await Promise.all((replicas ?? []).map((replica) => replica.exited));
-    await emulator?.close();
-    await redis?.stop();
-  });
+  const stack = replicasOnRedis({ RATE_LIMIT_PER_MINUTE: String(LIMIT) }, 'rate limit store (Redis) connected');
 
   const register = (replica: GatewayProcess) =>
     fetch(`${replica.url}/namespaces/registrations`, {
@@ -51,7 +27,7 @@ describeWithRedis('the rate limit shared by replicas through Redis', () => {
   };
 
   it('holds across both replicas: the caller gets LIMIT answers in all, then 429 from either', async () => {
-    const [a, b] = replicas as [GatewayProcess, GatewayProcess];
+    const [a, b] = stack.replicas;
 
     const fromA = await statuses(a, 3);
     const fromB = await statuses(b, 3);
@@ -64,8 +40,8 @@ describeWithRedis('the rate limit shared by replicas through Redis', () => {
   });
 
   it('with Redis down, every request is still answered and each replica counts on its own; shared again once Redis is back', async () => {
-    const [a, b] = replicas as [GatewayProcess, GatewayProcess];
-    await redis.stop();
+    const [a, b] = stack.replicas;
+    await stack.redis.stop();
 
     const fromA = await statuses(a, LIMIT + 1);
     const fromB = await statuses(b, 1);
@@ -75,7 +51,7 @@ describeWithRedis('the rate limit shared by replicas through Redis', () => {
     expect(await fallbacks(a)).toBe(LIMIT + 1);
     expect(a.output().stdout).toContain('rate limit store (Redis) error; counting in this replica');
 
-    await redis.restart();
+    await stack.redis.restart();
     const deadline = Date.now() + 10_000;
     while (!b.output().stdout.includes('rate limit store (Redis) reachable again') && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -9,7 +9,8 @@
 //   --ci             short rounds; fails only on a gross regression (throughput ratio < 0.35)
 //   --profile        also CPU profiles of both under load: what each package and module costs per request
 //   --profile-tracing  also CPU profiles of the gateway traced and not, side by side: what tracing costs, by module
-//   --tracing        only the tracing line (BENCH_TRACING_PAIRS side-by-side pairs, 11 by default; 5 with --ci)
+//   --tracing        only the tracing line (BENCH_TRACING_PAIRS side-by-side pairs of BENCH_TRACING_SECONDS:
+//                    7 of 15 s by default, 5 of 6 s with --ci)
 //   --traced-env="K=V,…" start the traced gateway with these variables too (experiments only)
 //   --node-flags="…" start the gateway with these node flags instead of `npm start`'s (experiments only)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,11 +32,12 @@ const args = new Set(process.argv.slice(2));
 const CI = args.has('--ci');
 // CI: short rounds, but three of them: the median of one alone swung by 10 % between runs.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-// The tracing line compares the gateway untraced and traced side by side: pairs, each with its own figure.
-// Single pairs spread over ±10 points around the median; with 7 pairs the median itself moved by ±3
-// between runs, with 3 (CI's before) by ±10.
-const TRACING_PAIRS = Number(process.env.BENCH_TRACING_PAIRS ?? (CI ? 5 : 11));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (CI ? 3 : 8));
+// The tracing line compares the gateway untraced and traced side by side: pairs, each with its own
+// figure. Longer pairs read the steady state a replica runs in: pairs of 3 s read +19 to +38 % (CI's
+// medians of 3 to 5 pairs), of 8 s +21 to +25 % (medians of 7 to 11), of 20 s +20 % (pairs +16 to +21).
+const TRACING_PAIRS = Number(process.env.BENCH_TRACING_PAIRS ?? (CI ? 5 : 7));
+const TRACING_SECONDS = Number(process.env.BENCH_TRACING_SECONDS ?? (CI ? 6 : 15));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 // A realistic peak for one replica: latency is compared there, below saturation.
 const FIXED_RATE = 200;
@@ -382,7 +384,7 @@ async function main(): Promise<void> {
       Promise.all([plain, traced].map((service) => saturate(service.url, duration, CONNECTIONS / 2)));
     const warmUp = await both(2);
     const cpuBefore = [plain, traced].map((service) => cpuMs(service.child.pid!));
-    const results = await both(SECONDS);
+    const results = await both(TRACING_SECONDS);
     const [plainCpu, tracedCpu] = [plain, traced].map(
       (service, index) => (cpuMs(service.child.pid!) - cpuBefore[index]!) / results[index]!.requests,
     );
@@ -413,7 +415,7 @@ async function main(): Promise<void> {
   const tracingCost = median(tracingCosts);
   const tracingLine = (exports: number, exportedMiB: number): [string, boolean] => [
     `tracing (every request sampled, exported): ${signedPercent(tracingCost)} % CPU per request <= +25 % ` +
-      `(median of ${tracingCosts.length} pairs: ${tracingCosts.map(signedPercent).join(', ')} %; ` +
+      `(median of ${tracingCosts.length} pairs of ${TRACING_SECONDS} s: ${tracingCosts.map(signedPercent).join(', ')} %; ` +
       `${exports} exports, ${exportedMiB.toFixed(1)} MiB)`,
     tracingCost <= 0.25 && exports > 0,
   ];
@@ -517,6 +519,7 @@ async function main(): Promise<void> {
         settings: {
           rounds: ROUNDS,
           tracingPairs: TRACING_PAIRS,
+          tracingSeconds: TRACING_SECONDS,
           seconds: SECONDS,
           connections: CONNECTIONS,
           fixedRate: FIXED_RATE,

@@ -24,12 +24,14 @@ export interface Tracing {
  * that a gateway without tracing never loads them.
  */
 export async function startTracing(options: TracingOptions, logger: Logger): Promise<Tracing> {
-  const [{ context, diag, DiagLogLevel, ROOT_CONTEXT }, sdk, resources, semconv] = await Promise.all([
-    import('@opentelemetry/api'),
-    import('@opentelemetry/sdk-trace-node'),
-    import('@opentelemetry/resources'),
-    import('@opentelemetry/semantic-conventions'),
-  ]);
+  const [{ context, diag, DiagLogLevel, ROOT_CONTEXT }, { W3CTraceContextPropagator }, sdk, resources, semconv] =
+    await Promise.all([
+      import('@opentelemetry/api'),
+      import('@opentelemetry/core'),
+      import('@opentelemetry/sdk-trace-node'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/semantic-conventions'),
+    ]);
   // The SDK's own complaints (an unreachable collector, a full queue) go to the gateway's log, outside
   // any request's trace: they may be raised while one is active, but are not about it.
   const complain = (message: string, args: unknown[]) =>
@@ -67,7 +69,9 @@ export async function startTracing(options: TracingOptions, logger: Logger): Pro
     // Batching: OTEL_BSP_* (schedule delay, queue and batch sizes, export timeout), read by the SDK.
     spanProcessors: [new sdk.BatchSpanProcessor(exporter)],
   });
-  provider.register();
+  // W3C trace context only (`traceparent`, `tracestate`), not the SDK's default that adds W3C baggage:
+  // the gateway reads no baggage, and would pass a caller's entries (user ids, tenants) on to AWS.
+  provider.register({ propagator: new W3CTraceContextPropagator() });
 
   return {
     async shutdown(timeoutMs) {

@@ -132,6 +132,8 @@ async function serveAws(state: EmulatorState, req: IncomingMessage, res: ServerR
     accessKeyId: undefined,
     userAgent: [req.headers['user-agent'], req.headers['x-amz-user-agent']].filter(Boolean).join(' '),
     ...(typeof req.headers.traceparent === 'string' && { traceparent: req.headers.traceparent }),
+    ...(typeof req.headers.tracestate === 'string' && { tracestate: req.headers.tracestate }),
+    ...(typeof req.headers.baggage === 'string' && { baggage: req.headers.baggage }),
     params,
     status: 0,
   };

@@ -18,6 +18,9 @@ export interface RecordedCall {
   userAgent: string;
   /** The W3C trace context the call carried, if any. */
   traceparent?: string;
+  tracestate?: string;
+  /** A W3C `baggage` header, had the gateway passed one on. */
+  baggage?: string;
   params: Record<string, string>;
   status: number;
   /** The wire error code, for failed calls. */

@@ -191,6 +191,24 @@ describe('tracing (OpenTelemetry, OTLP/HTTP)', () => {
     });
   }, 30_000);
 
+  it('passes the W3C trace context on to AWS (traceparent, tracestate) and never the caller’s baggage', async () => {
+    const gateway = await startTraced({});
+    const traceId = '5bf92f3577b34da6a3ce929d0e0e4744';
+
+    const res = await post(gateway, provisionedBody(), {
+      traceparent: traceparent(traceId),
+      tracestate: 'ci=job-43',
+      // Entries a caller keeps within its own systems: the gateway reads none, and AWS is not one of them.
+      baggage: 'user.email=alice%40example.com,tenant=finance',
+    });
+
+    expect(res.status).toBe(202);
+    const [call] = emulator.calls().filter((each) => each.action === 'RegisterNamespace');
+    expect(call).toMatchObject({ traceparent: expect.stringMatching(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`)) });
+    expect(call).toMatchObject({ tracestate: 'ci=job-43' });
+    expect(call).not.toHaveProperty('baggage');
+  });
+
   it('a request whose AWS call finds the role’s credentials due for refresh has the AssumeRole inside its trace', async () => {
     // Credentials of 4 s are refreshed 1 s before they expire: by the first request after 3 s.
     emulator.setFaults({ credentialLifetimeSeconds: 4 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
@@ -22,7 +22,11 @@ const readKustomization = (dir: string) =>
 
 /** The directories of the kustomize base and of its components (deploy/kubernetes/components/*). */
 export function kustomizations(): string[] {
-  const components = ['redis', 'targets', 'tracing'].map((name) => join(KUSTOMIZE_BASE, 'components', name));
+  // Read from the folder, so that a new component is checked without being listed here too.
+  const components = readdirSync(join(KUSTOMIZE_BASE, 'components'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(KUSTOMIZE_BASE, 'components', entry.name))
+    .sort();
   return [KUSTOMIZE_BASE, ...components];
 }
 
